@@ -1,0 +1,1 @@
+"""A sourced, filterable timeline of how two countries' relations evolve."""

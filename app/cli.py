@@ -1,0 +1,102 @@
+"""`timeline migrate | ingest | serve`."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.config import PROJECT_DIR, settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="timeline", description="A sourced timeline of two countries' relations."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("migrate", help="bring the database schema up to date")
+
+    ingest = commands.add_parser("ingest", help="validate seed files and load them in one transaction")
+    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+    ingest.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+
+    serve = commands.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    args = parser.parse_args(argv)
+    return {"migrate": _migrate, "ingest": _ingest, "serve": _serve}[args.command](args)
+
+
+def _migrate(_args) -> int:
+    from app.migrations import upgrade
+
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def _ingest(args) -> int:
+    from app.db import make_engine
+    from app.ingest import IngestFailed, ingest
+
+    engine = make_engine(settings.database_url)
+    problem = _schema_problem(engine)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    paths = args.paths or [_default_seeds()]
+    try:
+        report = ingest(engine, paths, dry_run=args.dry_run)
+    except IngestFailed as failure:
+        for error in failure.errors:
+            print(error, file=sys.stderr)
+        print(f"{len(failure.errors)} error(s); nothing was written", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    from app.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    problem = _schema_problem(engine)
+    engine.dispose()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, proxy_headers=True)
+    return 0
+
+
+def _default_seeds() -> Path:
+    # Relative when run from the project folder, so messages name 'seeds/…' as people see it.
+    seeds = PROJECT_DIR / "seeds"
+    return seeds.relative_to(Path.cwd()) if seeds.is_relative_to(Path.cwd()) else seeds
+
+
+def _schema_problem(engine) -> str | None:
+    """Why the database cannot be used yet, or None."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.migrations import current_revision, head_revision
+
+    try:
+        current = current_revision(engine)
+    except SQLAlchemyError as error:
+        return f"cannot open the database {engine.url!r}: {error.__class__.__name__}: {error.orig or error}"
+    head = head_revision(settings.database_url)
+    if current != head:
+        return (
+            f"the database is at schema revision {current or 'none'} but the code needs {head}: "
+            "run `timeline migrate` first"
+        )
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Settings from the environment (TIMELINE_*)."""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TIMELINE_")
+
+    database_url: str = f"sqlite:///{PROJECT_DIR / 'timeline.db'}"
+    # Absolute links (canonical, Open Graph) use this when set; otherwise the request's own host.
+    base_url: str | None = None
+    page_size: int = 50
+    site_name: str = "Relations Timeline"
+    # Where readers send corrections (the about page links it when set).
+    corrections_url: str | None = None
+
+
+settings = Settings()

@@ -1,0 +1,248 @@
+"""TimelineFilter: the query string of every timeline view, parsed and validated.
+
+The page, its htmx fragments, the JSON API and every export read their filters through
+`filter_params` and `parse_filter`, so one URL means the same selection everywhere.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import Query
+from sqlmodel import Session
+
+from app import queries
+from app.dates import InvalidDate, parse_partial_date, period_end
+
+MAX_REPEATED = 20
+MAX_QUERY_LENGTH = 200
+MAX_PAGE_SIZE = 200
+EARLIEST_YEAR, LATEST_YEAR = 1000, 2999
+_CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{1,18})")
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+_TOPIC_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+
+
+@dataclass(frozen=True)
+class FilterError:
+    param: str
+    message: str
+
+
+class InvalidFilter(Exception):
+    def __init__(self, errors: list[FilterError]):
+        super().__init__("; ".join(f"{e.param}: {e.message}" for e in errors))
+        self.errors = errors
+
+    def for_param(self) -> dict[str, str]:
+        return {error.param: error.message for error in self.errors}
+
+
+@dataclass(frozen=True)
+class FilterParams:
+    """The raw query string, as typed by a person or pasted from a link."""
+
+    country: list[str] = field(default_factory=list)
+    topic: list[str] = field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    q: str | None = None
+    importance: str | None = None
+    order: str | None = None
+    after: str | None = None
+    limit: str | None = None
+
+
+def filter_params(
+    country: Annotated[
+        list[str], Query(description="ISO 3166-1 alpha-2 code; repeat for events involving all of them")
+    ] = [],  # noqa: B006 - FastAPI copies query defaults
+    topic: Annotated[list[str], Query(description="Topic slug; repeat for events on any of them")] = [],  # noqa: B006
+    date_from: Annotated[
+        str | None, Query(alias="from", description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive")
+    ] = None,
+    date_to: Annotated[
+        str | None, Query(alias="to", description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive")
+    ] = None,
+    q: Annotated[str | None, Query(description="Words that must all appear in the title or summary")] = None,
+    importance: Annotated[
+        str | None, Query(description="1 = key events only, 2 = key and notable, 3 = all")
+    ] = None,
+    order: Annotated[str | None, Query(description="asc (oldest first, default) or desc")] = None,
+    after: Annotated[str | None, Query(description="Cursor from the previous page's `next` link")] = None,
+    limit: Annotated[str | None, Query(description=f"Events per page, 1 to {MAX_PAGE_SIZE}")] = None,
+) -> FilterParams:
+    return FilterParams(country, topic, date_from, date_to, q, importance, order, after, limit)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    start_date: date
+    event_id: int
+
+    def __str__(self) -> str:
+        return f"{self.start_date.isoformat()}_{self.event_id}"
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    countries: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    # The dates as written, so links repeat what the reader typed ("2020", not "2020-01-01").
+    from_text: str | None = None
+    to_text: str | None = None
+    q: str | None = None
+    importance: int | None = None
+    order: Literal["asc", "desc"] = "asc"
+
+    @property
+    def words(self) -> list[str]:
+        return self.q.split() if self.q else []
+
+    @property
+    def is_empty(self) -> bool:
+        return self == TimelineFilter(order=self.order)
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The filter as query-string pairs, in a stable order (for links and cache keys)."""
+        items = [("country", code) for code in self.countries]
+        items += [("topic", slug) for slug in self.topics]
+        if self.from_text:
+            items.append(("from", self.from_text))
+        if self.to_text:
+            items.append(("to", self.to_text))
+        if self.q:
+            items.append(("q", self.q))
+        if self.importance is not None:
+            items.append(("importance", str(self.importance)))
+        if self.order != "asc":
+            items.append(("order", self.order))
+        return items
+
+    def replace(self, **changes) -> "TimelineFilter":
+        return TimelineFilter(**{**self.__dict__, **changes})
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    after: Cursor | None
+    size: int
+
+
+def parse_filter(params: FilterParams, session: Session) -> TimelineFilter:
+    """The filter of a view that is not paged (exports, facets)."""
+    timeline_filter, errors = _parse_filter(params, session)
+    if errors:
+        raise InvalidFilter(errors)
+    return timeline_filter
+
+
+def parse_view(
+    params: FilterParams, session: Session, default_size: int
+) -> tuple[TimelineFilter, PageRequest]:
+    """The filter and page position of a paged view, reporting every problem at once."""
+    timeline_filter, errors = _parse_filter(params, session)
+    page, page_errors = _parse_page(params, default_size)
+    if errors or page_errors:
+        raise InvalidFilter(errors + page_errors)
+    return timeline_filter, page
+
+
+def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilter, list[FilterError]]:
+    errors: list[FilterError] = []
+
+    countries = _unique(code.strip().upper() for code in params.country if code.strip())
+    topics = _unique(slug.strip().lower() for slug in params.topic if slug.strip())
+    if len(countries) > MAX_REPEATED:
+        errors.append(FilterError("country", f"at most {MAX_REPEATED} countries can be combined"))
+    elif countries:
+        known = queries.existing_country_codes(session, [c for c in countries if _COUNTRY_CODE.fullmatch(c)])
+        unknown = [code for code in countries if code not in known]
+        if unknown:
+            errors.append(FilterError("country", f"unknown country code {', '.join(map(repr, unknown[:5]))}"))
+    if len(topics) > MAX_REPEATED:
+        errors.append(FilterError("topic", f"at most {MAX_REPEATED} topics can be combined"))
+    elif topics:
+        known = queries.existing_topic_slugs(session, [t for t in topics if _TOPIC_SLUG.fullmatch(t)])
+        unknown = [slug for slug in topics if slug not in known]
+        if unknown:
+            errors.append(FilterError("topic", f"unknown topic {', '.join(map(repr, unknown[:5]))}"))
+
+    date_from = date_to = None
+    from_text = (params.date_from or "").strip() or None
+    to_text = (params.date_to or "").strip() or None
+    if from_text:
+        try:
+            date_from = _bounded(*parse_partial_date(from_text))[0]
+        except InvalidDate as error:
+            errors.append(FilterError("from", str(error)))
+    if to_text:
+        try:
+            date_to = period_end(*_bounded(*parse_partial_date(to_text)))
+        except InvalidDate as error:
+            errors.append(FilterError("to", str(error)))
+    if date_from and date_to and date_to < date_from:
+        errors.append(FilterError("to", f"{to_text!r} is before from={from_text!r}"))
+
+    q = " ".join((params.q or "").split()) or None
+    if q and len(q) > MAX_QUERY_LENGTH:
+        errors.append(FilterError("q", f"at most {MAX_QUERY_LENGTH} characters"))
+
+    importance = None
+    if params.importance not in (None, ""):
+        if params.importance.strip() in ("1", "2", "3"):
+            importance = int(params.importance)
+        else:
+            errors.append(FilterError("importance", f"{params.importance!r} is not 1, 2 or 3"))
+
+    order = (params.order or "asc").strip().lower()
+    if order not in ("asc", "desc"):
+        errors.append(FilterError("order", f"{params.order!r} is not 'asc' or 'desc'"))
+
+    return TimelineFilter(
+        countries=tuple(countries),
+        topics=tuple(topics),
+        date_from=date_from,
+        date_to=date_to,
+        from_text=from_text,
+        to_text=to_text,
+        q=q,
+        importance=importance,
+        order=order if not errors else "asc",  # type: ignore[arg-type]
+    ), errors
+
+
+def _parse_page(params: FilterParams, default_size: int) -> tuple[PageRequest, list[FilterError]]:
+    errors: list[FilterError] = []
+    after = None
+    if params.after:
+        match = _CURSOR.fullmatch(params.after.strip())
+        try:
+            after = Cursor(date.fromisoformat(match[1]), int(match[2])) if match else None
+        except ValueError:
+            after = None
+        if after is None:
+            errors.append(FilterError("after", f"{params.after[:40]!r} is not a cursor from a `next` link"))
+    size = default_size
+    if params.limit not in (None, ""):
+        text = params.limit.strip()
+        if text.isdigit() and 1 <= int(text) <= MAX_PAGE_SIZE:
+            size = int(text)
+        else:
+            errors.append(
+                FilterError("limit", f"{params.limit[:20]!r} is not a number from 1 to {MAX_PAGE_SIZE}")
+            )
+    return PageRequest(after, size), errors
+
+
+def _bounded(value: date, precision):
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise InvalidDate(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value, precision
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(values))

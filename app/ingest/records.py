@@ -1,0 +1,106 @@
+"""The validated records every reader produces, whatever the file format."""
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from app.dates import InvalidDate, parse_partial_date, period_end
+from app.models import Precision
+
+SLUG = r"^[a-z0-9][a-z0-9-]{1,118}[a-z0-9]$"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class CountryRecord(Record):
+    code: str = Field(pattern=r"^[A-Z]{2}$")
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TopicRecord(Record):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$")
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=300)
+
+
+class SourceRecord(Record):
+    url: str = Field(max_length=2000)
+    title: str = Field(min_length=1, max_length=300)
+    publisher: str | None = Field(default=None, max_length=200)
+    published: date | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+            raise ValueError(f"{url[:100]!r} is not an http or https URL")
+        return url
+
+
+class EventRecord(Record):
+    slug: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1, max_length=300)
+    summary: str = Field(min_length=1, max_length=5000)
+    start_date: str
+    end_date: str | None = None
+    location: str | None = Field(default=None, max_length=200)
+    countries: list[str] = Field(min_length=1, max_length=50)
+    topics: list[str] = Field(min_length=1, max_length=50)
+    tone: int | None = Field(default=None, ge=-2, le=2, strict=True)
+    importance: int = Field(default=2, ge=1, le=3, strict=True)
+    sources: list[SourceRecord] = Field(min_length=1, max_length=50)
+
+    @field_validator("start_date", "end_date", mode="before")
+    @classmethod
+    def _partial_date(cls, value: object) -> object:
+        # YAML reads an unquoted 2020-06-15 as a date and 2020 as a number.
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, str):
+            try:
+                parse_partial_date(value)
+            except InvalidDate as error:
+                raise ValueError(str(error)) from None
+            return value.strip()
+        return value
+
+    @field_validator("end_date")
+    @classmethod
+    def _not_before_start(cls, value: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("start_date")
+        if value and start and period_end(*parse_partial_date(value)) < parse_partial_date(start)[0]:
+            raise ValueError(f"{value!r} is before start_date {start!r}")
+        return value
+
+    @field_validator("countries", mode="before")
+    @classmethod
+    def _upper_case_codes(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [code.strip().upper() if isinstance(code, str) else code for code in value]
+        return value
+
+    @field_validator("countries", "topics")
+    @classmethod
+    def _no_repeats(cls, values: list[str]) -> list[str]:
+        repeated = sorted({value for value in values if values.count(value) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(map(repr, repeated))} listed twice")
+        return values
+
+    @property
+    def start(self) -> tuple[date, Precision]:
+        return parse_partial_date(self.start_date)
+
+    @property
+    def end(self) -> tuple[date, Precision] | tuple[None, None]:
+        return parse_partial_date(self.end_date) if self.end_date else (None, None)
+
+    @property
+    def last_date(self) -> date:
+        return period_end(*(self.end if self.end_date else self.start))

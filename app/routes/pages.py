@@ -1,0 +1,72 @@
+"""HTML pages: the timeline (full page or htmx fragment), event pages, about."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from app import queries
+from app.db import SessionDep
+from app.errors import EventNotFound
+from app.filters import FilterParams, InvalidFilter, TimelineFilter, filter_params, parse_view
+from app.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+# Fields of the filter form that show their own error message.
+FORM_FIELDS = ("country", "topic", "from", "to", "q", "importance", "order")
+
+
+@router.get("/", name="timeline")
+def timeline(request: Request, session: SessionDep, params: Annotated[FilterParams, Depends(filter_params)]):
+    """The timeline: the whole page, or with htmx only the results (or the next page of them)."""
+    htmx = request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
+    try:
+        timeline_filter, page_request = parse_view(params, session, request.app.state.settings.page_size)
+        invalid = None
+    except InvalidFilter as error:
+        timeline_filter, page_request, invalid = TimelineFilter(), None, error
+
+    context = {
+        "filter": timeline_filter,
+        "params": params,
+        "errors": invalid.for_param() if invalid else {},
+        "form_fields": FORM_FIELDS,
+        "page": None,
+        "after": None,
+        "total": 0,
+        "more": False,
+    }
+    if page_request is not None:
+        context["page"] = queries.list_events(session, timeline_filter, page_request)
+        context["after"] = page_request.after
+        context["total"] = queries.count_events(session, timeline_filter)
+    status = 422 if invalid else 200
+
+    if htmx and request.headers.get("HX-Target") == "more" and page_request is not None:
+        template, context["more"] = "_page_of_events.html", True
+    else:
+        context["country_facets"] = queries.country_facets(session, timeline_filter)
+        context["topic_facets"] = queries.topic_facets(session, timeline_filter)
+        template = "_results.html" if htmx else "timeline.html"
+    response = templates.TemplateResponse(request, template, {**context, "htmx": htmx}, status_code=status)
+    # The same URL answers with a page or a fragment: caches must keep them apart.
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    return response
+
+
+@router.get("/events/{slug}", name="event")
+def event_page(request: Request, session: SessionDep, slug: str):
+    """One event with its sources and its neighbours in time."""
+    item = queries.get_event(session, slug)
+    if item is None:
+        raise EventNotFound(slug)
+    return templates.TemplateResponse(
+        request, "event.html", {"event": item, "neighbours": queries.neighbours(session, item)}
+    )
+
+
+@router.get("/about", name="about")
+def about(request: Request, session: SessionDep):
+    """What the data covers, where it comes from, and the tone and importance rubric."""
+    return templates.TemplateResponse(request, "about.html", {"stats": queries.dataset_stats(session)})

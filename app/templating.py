@@ -1,0 +1,65 @@
+"""The Jinja environment: date formatting by precision, links to filtered views, year groups."""
+
+from itertools import groupby
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from app.config import PROJECT_DIR, settings
+from app.dates import format_span, partial_iso
+from app.filters import Cursor, TimelineFilter
+from app.queries import EventView
+
+TONE_LABELS = {-2: "hostile", -1: "strained", 0: "neutral", 1: "cooperative", 2: "strongly cooperative"}
+IMPORTANCE_LABELS = {1: "key event", 2: "notable", 3: "minor"}
+
+templates = Jinja2Templates(directory=PROJECT_DIR / "templates")
+
+
+def when(item: EventView) -> str:
+    return format_span(item.start_date, item.date_precision, item.end_date, item.end_precision)
+
+
+def when_iso(item: EventView) -> str:
+    return partial_iso(item.start_date, item.date_precision)
+
+
+def timeline_url(
+    timeline_filter: TimelineFilter | None = None, after: Cursor | None = None, path: str = "/"
+) -> str:
+    """A link to a view: the filter's query string, and the page position when paging on."""
+    items = timeline_filter.query_items() if timeline_filter else []
+    if after is not None:
+        items.append(("after", str(after)))
+    return f"{path}?{urlencode(items)}" if items else path
+
+
+def filter_of(country: list[str] = (), topic: list[str] = ()) -> TimelineFilter:
+    return TimelineFilter(countries=tuple(country), topics=tuple(topic))
+
+
+def by_year(items: list[EventView]) -> list[tuple[int, list[EventView]]]:
+    return [(year, list(group)) for year, group in groupby(items, key=lambda item: item.start_date.year)]
+
+
+def site_url(request: Request, path: str) -> str:
+    """An absolute URL, for canonical links and link previews."""
+    base = settings.base_url or str(request.base_url)
+    return base.rstrip("/") + path
+
+
+def signed(value: int) -> str:
+    return f"+{value}" if value > 0 else str(value).replace("-", "\u2212")
+
+
+templates.env.filters.update(when=when, when_iso=when_iso, signed=signed)
+templates.env.globals.update(
+    timeline_url=timeline_url,
+    by_year=by_year,
+    filter_of=filter_of,
+    site_url=site_url,
+    settings=settings,
+    TONE_LABELS=TONE_LABELS,
+    IMPORTANCE_LABELS=IMPORTANCE_LABELS,
+)

@@ -1,0 +1,140 @@
+"""The shipped dataset: it loads, it is sourced, and its dates are the fact sheet's."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from app.config import PROJECT_DIR
+from app.ingest import ingest
+from app.models import Event
+
+SEEDS = PROJECT_DIR / "seeds"
+FACTS = PROJECT_DIR.parent / "shared" / "facts"
+TOPICS = [
+    "diplomacy",
+    "border",
+    "security",
+    "trade",
+    "investment",
+    "technology",
+    "rare-earths",
+    "energy",
+    "water",
+    "multilateral",
+    "people-to-people",
+]
+REQUIRED = [
+    "1950-04-01-diplomatic-relations-established",
+    "1954-04-29-panchsheel-agreement",
+    "1962-10-20-sino-indian-war",
+    "1967-09-11-nathu-la-clashes",
+    "1988-12-19-rajiv-gandhi-visits-china",
+    "1993-09-07-lac-peace-and-tranquillity-agreement",
+    "1996-11-29-military-cbm-agreement",
+    "2003-06-22-vajpayee-visits-china",
+    "2005-04-11-strategic-partnership-and-guiding-principles",
+    "2013-10-23-border-defence-cooperation-agreement",
+    "2014-09-17-xi-jinping-state-visit",
+    "2017-06-16-doklam-standoff",
+    "2018-04-27-wuhan-informal-summit",
+    "2019-10-11-mamallapuram-informal-summit",
+    "2020-04-17-press-note-3-fdi-curbs",
+    "2020-06-29-india-bans-59-chinese-apps",
+    "2020-06-15-galwan-valley-clash",
+    "2020-05-05-eastern-ladakh-standoff",
+    "2020-07-06-galwan-disengagement",
+    "2021-02-10-pangong-disengagement",
+    "2024-10-30-depsang-demchok-disengagement",
+    "2022-12-09-yangtse-clash",
+    "2024-10-21-lac-patrolling-agreement",
+    "2024-10-23-modi-xi-kazan-meeting",
+    "2024-12-18-23rd-special-representatives-talks",
+    "2025-06-20-kailash-yatra-resumes",
+    "2025-07-24-india-resumes-tourist-visas",
+    "2025-10-26-direct-flights-resume",
+    "2025-04-01-75th-anniversary-messages",
+    "2025-04-04-china-rare-earth-export-licensing",
+    "2025-07-20-rare-earth-magnet-exports-rebound",
+    "2025-08-18-jaishankar-wang-yi-delhi-talks",
+    "2025-08-19-24th-special-representatives-talks",
+    "2025-08-06-us-tariff-on-india-russian-oil",
+    "2025-08-31-sco-tianjin-summit",
+    "2025-08-31-modi-xi-tianjin-meeting",
+]
+
+
+def load(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def events() -> list[dict]:
+    return load(SEEDS / "india-china.yaml")["events"]
+
+
+def test_seeds_ingest_without_error(engine):
+    report = ingest(engine, [SEEDS])
+    assert report.events.created >= 80
+    with engine.connect() as connection:
+        assert set(REQUIRED) <= set(connection.execute(select(Event.slug)).scalars())
+
+
+def test_every_event_has_an_https_source(events):
+    missing = [e["slug"] for e in events if not any(s["url"].startswith("https://") for s in e["sources"])]
+    # A few early-web events are only documented on http pages; they stay few and listed here.
+    assert set(missing) <= {
+        "2006-11-20-hu-jintao-state-visit",
+        "2008-01-14-shared-vision-document",
+        "2018-11-24-21st-special-representatives-talks",
+        "2023-10-20-graphite-export-controls",
+    }
+
+
+def test_slugs_and_titles_are_unique(events):
+    assert len({e["slug"] for e in events}) == len(events)
+    assert len({e["title"].casefold() for e in events}) == len(events)
+
+
+def test_dates_fall_within_1950_to_2025(events):
+    assert all("1950" <= e["start_date"][:4] <= "2025" for e in events)
+    assert all("1950" <= e.get("end_date", "2025")[:4] <= "2025" for e in events)
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_each_topic_has_at_least_three_events(events, topic):
+    assert sum(topic in e["topics"] for e in events) >= 3
+
+
+def test_key_events_make_a_short_overview(events):
+    assert 15 <= sum(e["importance"] == 1 for e in events) <= 25
+
+
+def test_named_events_are_present(events):
+    assert set(REQUIRED) <= {e["slug"] for e in events}
+
+
+def test_every_date_matches_the_fact_sheet(events):
+    if not FACTS.is_dir():
+        pytest.skip(f"the fact sheet is not beside the project ({FACTS})")
+    confirmed = load(FACTS / "india-china-events.yaml")
+    unconfirmed = load(FACTS / "unconfirmed.yaml")
+    mismatched = []
+    for event in events:
+        urls = {s["url"] for s in event["sources"]}
+        rows = [row for row in confirmed if urls & {s["url"] for s in row["sources"]}]
+        exact = [
+            row
+            for row in rows
+            if (row["date"], row.get("end_date")) == (event["start_date"], event.get("end_date"))
+        ]
+        # An unconfirmed day is used only at the precision that is confirmed (a prefix of it).
+        coarser = [
+            row
+            for row in unconfirmed
+            if urls & {s["url"] for s in row["sources"]} and row["date"].startswith(event["start_date"])
+        ]
+        if not exact and not coarser:
+            mismatched.append(event["slug"])
+    assert mismatched == []
