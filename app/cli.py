@@ -8,9 +8,7 @@ from app.config import PROJECT_DIR, settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="timeline", description="A sourced timeline of two countries' relations."
-    )
+    parser = argparse.ArgumentParser(prog="timeline", description="A sourced timeline of two countries' relations.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("migrate", help="bring the database schema up to date")
@@ -18,6 +16,17 @@ def main(argv: list[str] | None = None) -> int:
     ingest = commands.add_parser("ingest", help="validate seed files and load them in one transaction")
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
     ingest.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    ingest.add_argument(
+        "--country",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="countries of TimelineJS events (repeat)",
+    )
+    ingest.add_argument(
+        "--source", action="append", default=[], metavar="URL", help="source of TimelineJS events (repeat)"
+    )
+    ingest.add_argument("--topic", metavar="SLUG", help="topic of TimelineJS events that have no group")
 
     serve = commands.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
@@ -38,6 +47,7 @@ def _migrate(_args) -> int:
 def _ingest(args) -> int:
     from app.db import make_engine
     from app.ingest import IngestFailed, ingest
+    from app.ingest.readers import ReaderOptions
 
     engine = make_engine(settings.database_url)
     problem = _schema_problem(engine)
@@ -46,7 +56,12 @@ def _ingest(args) -> int:
         return 1
     paths = args.paths or [_default_seeds()]
     try:
-        report = ingest(engine, paths, dry_run=args.dry_run)
+        options = ReaderOptions(
+            countries=tuple(code.upper() for code in args.country),
+            sources=tuple(args.source),
+            topic=args.topic,
+        )
+        report = ingest(engine, paths, dry_run=args.dry_run, options=options)
     except IngestFailed as failure:
         for error in failure.errors:
             print(error, file=sys.stderr)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Depends, Query
 from sqlmodel import Session
 
 from app import queries
@@ -50,6 +50,10 @@ class FilterParams:
     q: str | None = None
     importance: str | None = None
     order: str | None = None
+
+
+@dataclass(frozen=True)
+class PageParams:
     after: str | None = None
     limit: str | None = None
 
@@ -59,21 +63,24 @@ def filter_params(
         list[str], Query(description="ISO 3166-1 alpha-2 code; repeat for events involving all of them")
     ] = [],  # noqa: B006 - FastAPI copies query defaults
     topic: Annotated[list[str], Query(description="Topic slug; repeat for events on any of them")] = [],  # noqa: B006
-    date_from: Annotated[
-        str | None, Query(alias="from", description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive")
-    ] = None,
-    date_to: Annotated[
-        str | None, Query(alias="to", description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive")
-    ] = None,
+    date_from: Annotated[str | None, Query(alias="from", description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive")] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive")] = None,
     q: Annotated[str | None, Query(description="Words that must all appear in the title or summary")] = None,
-    importance: Annotated[
-        str | None, Query(description="1 = key events only, 2 = key and notable, 3 = all")
-    ] = None,
+    importance: Annotated[str | None, Query(description="1 = key events only, 2 = key and notable, 3 = all")] = None,
     order: Annotated[str | None, Query(description="asc (oldest first, default) or desc")] = None,
+) -> FilterParams:
+    return FilterParams(country, topic, date_from, date_to, q, importance, order)
+
+
+def page_params(
     after: Annotated[str | None, Query(description="Cursor from the previous page's `next` link")] = None,
     limit: Annotated[str | None, Query(description=f"Events per page, 1 to {MAX_PAGE_SIZE}")] = None,
-) -> FilterParams:
-    return FilterParams(country, topic, date_from, date_to, q, importance, order, after, limit)
+) -> PageParams:
+    return PageParams(after, limit)
+
+
+FilterQuery = Annotated[FilterParams, Depends(filter_params)]
+PageQuery = Annotated[PageParams, Depends(page_params)]
 
 
 @dataclass(frozen=True)
@@ -141,11 +148,11 @@ def parse_filter(params: FilterParams, session: Session) -> TimelineFilter:
 
 
 def parse_view(
-    params: FilterParams, session: Session, default_size: int
+    params: FilterParams, paging: PageParams, session: Session, default_size: int
 ) -> tuple[TimelineFilter, PageRequest]:
     """The filter and page position of a paged view, reporting every problem at once."""
     timeline_filter, errors = _parse_filter(params, session)
-    page, page_errors = _parse_page(params, default_size)
+    page, page_errors = _parse_page(paging, default_size)
     if errors or page_errors:
         raise InvalidFilter(errors + page_errors)
     return timeline_filter, page
@@ -215,7 +222,7 @@ def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilte
     ), errors
 
 
-def _parse_page(params: FilterParams, default_size: int) -> tuple[PageRequest, list[FilterError]]:
+def _parse_page(params: PageParams, default_size: int) -> tuple[PageRequest, list[FilterError]]:
     errors: list[FilterError] = []
     after = None
     if params.after:
@@ -232,9 +239,7 @@ def _parse_page(params: FilterParams, default_size: int) -> tuple[PageRequest, l
         if text.isdigit() and 1 <= int(text) <= MAX_PAGE_SIZE:
             size = int(text)
         else:
-            errors.append(
-                FilterError("limit", f"{params.limit[:20]!r} is not a number from 1 to {MAX_PAGE_SIZE}")
-            )
+            errors.append(FilterError("limit", f"{params.limit[:20]!r} is not a number from 1 to {MAX_PAGE_SIZE}"))
     return PageRequest(after, size), errors
 
 

@@ -6,7 +6,7 @@ from fastapi.staticfiles import StaticFiles
 from app.config import PROJECT_DIR, Settings, settings
 from app.db import make_engine
 from app.errors import install_error_handlers
-from app.routes import api, pages
+from app.routes import api, exports, pages
 
 
 def create_app(app_settings: Settings = settings) -> FastAPI:
@@ -18,6 +18,8 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     app.state.engine = make_engine(app_settings.database_url)
     app.state.settings = app_settings
     app.mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static")
+    # Exports first: /events/{slug}.ics must win over the event page's /events/{slug}.
+    app.include_router(exports.router)
     app.include_router(pages.router)
     app.include_router(api.router)
     install_error_handlers(app)

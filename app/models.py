@@ -81,9 +81,7 @@ class EventCountry(SQLModel, table=True):
     __tablename__ = "event_country"
     __table_args__ = (Index("ix_event_country_country_event", "country_code", "event_id"),)
 
-    event_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
-    )
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
     country_code: str = Field(sa_column=Column(String(2), ForeignKey("country.code"), primary_key=True))
 
 
@@ -91,9 +89,7 @@ class EventTopic(SQLModel, table=True):
     __tablename__ = "event_topic"
     __table_args__ = (Index("ix_event_topic_topic_event", "topic_slug", "event_id"),)
 
-    event_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
-    )
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
     topic_slug: str = Field(sa_column=Column(String(60), ForeignKey("topic.slug"), primary_key=True))
 
 

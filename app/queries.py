@@ -111,15 +111,11 @@ def event_conditions(timeline_filter: TimelineFilter) -> list[ColumnElement[bool
     conditions: list[ColumnElement[bool]] = []
     # Several countries mean events involving all of them (a bilateral record).
     for code in timeline_filter.countries:
-        conditions.append(
-            event.c.id.in_(select(event_country.c.event_id).where(event_country.c.country_code == code))
-        )
+        conditions.append(event.c.id.in_(select(event_country.c.event_id).where(event_country.c.country_code == code)))
     # Several topics mean events on any of them.
     if timeline_filter.topics:
         conditions.append(
-            event.c.id.in_(
-                select(event_topic.c.event_id).where(event_topic.c.topic_slug.in_(timeline_filter.topics))
-            )
+            event.c.id.in_(select(event_topic.c.event_id).where(event_topic.c.topic_slug.in_(timeline_filter.topics)))
         )
     # An event counts when the period it covers overlaps the range.
     if timeline_filter.date_from:
@@ -128,9 +124,7 @@ def event_conditions(timeline_filter: TimelineFilter) -> list[ColumnElement[bool
         conditions.append(event.c.start_date <= timeline_filter.date_to)
     for word in timeline_filter.words:
         pattern = "%" + _escape_like(word) + "%"
-        conditions.append(
-            or_(event.c.title.ilike(pattern, escape="\\"), event.c.summary.ilike(pattern, escape="\\"))
-        )
+        conditions.append(or_(event.c.title.ilike(pattern, escape="\\"), event.c.summary.ilike(pattern, escape="\\")))
     if timeline_filter.importance is not None:
         conditions.append(event.c.importance <= timeline_filter.importance)
     return conditions
@@ -253,17 +247,12 @@ def neighbours(session: Session, current: EventView) -> Neighbours:
     position = tuple_(event.c.start_date, event.c.id)
     mark = tuple_(current.start_date, current.id)
     before = session.execute(
-        select(*_EVENT_COLUMNS)
-        .where(position < mark)
-        .order_by(event.c.start_date.desc(), event.c.id.desc())
-        .limit(1)
+        select(*_EVENT_COLUMNS).where(position < mark).order_by(event.c.start_date.desc(), event.c.id.desc()).limit(1)
     ).first()
     after = session.execute(
         select(*_EVENT_COLUMNS).where(position > mark).order_by(event.c.start_date, event.c.id).limit(1)
     ).first()
-    return Neighbours(
-        EventView(**before._mapping) if before else None, EventView(**after._mapping) if after else None
-    )
+    return Neighbours(EventView(**before._mapping) if before else None, EventView(**after._mapping) if after else None)
 
 
 def dataset_stats(session: Session) -> DatasetStats:
@@ -272,6 +261,32 @@ def dataset_stats(session: Session) -> DatasetStats:
     ).one()
     topics = session.execute(select(func.count(func.distinct(event_topic.c.topic_slug)))).scalar_one()
     return DatasetStats(events, topics, first.year if first else None, last.year if last else None)
+
+
+def describe_filter(session: Session, timeline_filter: TimelineFilter) -> str:
+    """The filter in words, for feed and calendar titles: 'India and China · Border · from 2020'."""
+    parts = []
+    if timeline_filter.countries:
+        statement = select(country.c.code, country.c.name).where(country.c.code.in_(timeline_filter.countries))
+        names = {code: name for code, name in session.execute(statement)}
+        parts.append(" and ".join(names.get(code, code) for code in timeline_filter.countries))
+    if timeline_filter.topics:
+        statement = select(topic.c.slug, topic.c.name).where(topic.c.slug.in_(timeline_filter.topics))
+        names = {slug: name for slug, name in session.execute(statement)}
+        parts.append(" or ".join(names.get(slug, slug) for slug in timeline_filter.topics))
+    if timeline_filter.from_text and timeline_filter.to_text:
+        parts.append(f"{timeline_filter.from_text} to {timeline_filter.to_text}")
+    elif timeline_filter.from_text:
+        parts.append(f"from {timeline_filter.from_text}")
+    elif timeline_filter.to_text:
+        parts.append(f"until {timeline_filter.to_text}")
+    if timeline_filter.q:
+        parts.append(f"“{timeline_filter.q}”")
+    if timeline_filter.importance == 1:
+        parts.append("key events")
+    elif timeline_filter.importance == 2:
+        parts.append("key and notable events")
+    return " · ".join(parts) or "all events"
 
 
 def existing_country_codes(session: Session, codes: list[str]) -> set[str]:

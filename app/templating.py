@@ -25,9 +25,7 @@ def when_iso(item: EventView) -> str:
     return partial_iso(item.start_date, item.date_precision)
 
 
-def timeline_url(
-    timeline_filter: TimelineFilter | None = None, after: Cursor | None = None, path: str = "/"
-) -> str:
+def timeline_url(timeline_filter: TimelineFilter | None = None, after: Cursor | None = None, path: str = "/") -> str:
     """A link to a view: the filter's query string, and the page position when paging on."""
     items = timeline_filter.query_items() if timeline_filter else []
     if after is not None:
@@ -37,6 +35,17 @@ def timeline_url(
 
 def filter_of(country: list[str] = (), topic: list[str] = ()) -> TimelineFilter:
     return TimelineFilter(countries=tuple(country), topics=tuple(topic))
+
+
+def export_links(timeline_filter: TimelineFilter) -> dict[str, str]:
+    """The view's exports, for the pages that offer them."""
+    return {
+        "CSV": timeline_url(timeline_filter, path="/events.csv"),
+        "iCalendar": timeline_url(timeline_filter, path="/events.ics"),
+        "Atom feed": timeline_url(timeline_filter, path="/feed.atom"),
+        "TimelineJS": timeline_url(timeline_filter, path="/timelinejs.json"),
+        "JSON": timeline_url(timeline_filter, path="/api/events"),
+    }
 
 
 def by_year(items: list[EventView]) -> list[tuple[int, list[EventView]]]:
@@ -58,6 +67,7 @@ templates.env.globals.update(
     timeline_url=timeline_url,
     by_year=by_year,
     filter_of=filter_of,
+    export_links=export_links,
     site_url=site_url,
     settings=settings,
     TONE_LABELS=TONE_LABELS,

@@ -31,9 +31,7 @@ GOOD_EVENT = """
 
 
 def events_file(tmp_path, *events: str, name="events.yaml"):
-    return write(
-        tmp_path, name, COUNTRIES_AND_TOPICS + "events:" + "".join(textwrap.dedent(e) for e in events)
-    )
+    return write(tmp_path, name, COUNTRIES_AND_TOPICS + "events:" + "".join(textwrap.dedent(e) for e in events))
 
 
 def event_with(**fields) -> str:

@@ -66,9 +66,7 @@ def test_each_event_shows_date_title_link_summary_and_chips(client):
     assert item.find("time")["datetime"] == "2017-06-16"
     assert item.find("time").get_text() == "16 June – 28 August 2017"
     assert item.find("h3").find("a")["href"] == "/events/2017-standoff"
-    assert (
-        item.select_one(".summary").get_text() == "Troops faced each other for weeks on a disputed plateau."
-    )
+    assert item.select_one(".summary").get_text() == "Troops faced each other for weeks on a disputed plateau."
     chips = {a.get_text(): a["href"] for a in item.select(".chips a")}
     assert chips == {"China": "/?country=CN", "India": "/?country=IN", "Border": "/?topic=border"}
 
@@ -115,9 +113,7 @@ def test_event_page_has_canonical_link_and_preview_meta(client):
     html = soup(client.get("/events/2020-clash"))
     assert html.select_one("link[rel=canonical]")["href"] == "http://testserver/events/2020-clash"
     assert html.select_one("meta[property='og:title']")["content"] == "Deadly clash in the valley"
-    assert html.select_one("meta[property='og:description']")["content"].startswith(
-        "15 June 2020: Soldiers died"
-    )
+    assert html.select_one("meta[property='og:description']")["content"].startswith("15 June 2020: Soldiers died")
     assert html.select_one("meta[name='twitter:card']")["content"] == "summary"
 
 

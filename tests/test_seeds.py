@@ -125,9 +125,7 @@ def test_every_date_matches_the_fact_sheet(events):
         urls = {s["url"] for s in event["sources"]}
         rows = [row for row in confirmed if urls & {s["url"] for s in row["sources"]}]
         exact = [
-            row
-            for row in rows
-            if (row["date"], row.get("end_date")) == (event["start_date"], event.get("end_date"))
+            row for row in rows if (row["date"], row.get("end_date")) == (event["start_date"], event.get("end_date"))
         ]
         # An unconfirmed day is used only at the precision that is confirmed (a prefix of it).
         coarser = [

@@ -2,14 +2,14 @@
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from app.ingest.readers import READERS, RawItem, ReadError
+from app.ingest.readers import READERS, RawItem, ReaderOptions, ReadError
 from app.ingest.records import CountryRecord, EventRecord, TopicRecord
 from app.models import Country, Event, EventCountry, EventTopic, Source, Topic, utc_now
 
@@ -83,11 +83,14 @@ def find_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def ingest(engine: Engine, paths: Sequence[Path], *, dry_run: bool = False) -> IngestReport:
+def ingest(
+    engine: Engine, paths: Sequence[Path], *, dry_run: bool = False, options: ReaderOptions | None = None
+) -> IngestReport:
     """Validate every file, then write all of it in one transaction, or nothing."""
     started = time.perf_counter()
     files = find_files(paths)
-    raw_items, errors = _read_all(files)
+    options = replace(options or ReaderOptions(), topics_by_name=_topic_names(engine))
+    raw_items, errors = _read_all(files, options)
     records, validation_errors = _validate(raw_items)
     errors += validation_errors
     report = IngestReport([str(f) for f in files], dry_run=dry_run)
@@ -105,12 +108,17 @@ def ingest(engine: Engine, paths: Sequence[Path], *, dry_run: bool = False) -> I
     return report
 
 
-def _read_all(files: list[Path]) -> tuple[list[RawItem], list[str]]:
+def _topic_names(engine: Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        return {name.casefold(): slug for slug, name in connection.execute(select(topic.c.slug, topic.c.name))}
+
+
+def _read_all(files: list[Path], options: ReaderOptions) -> tuple[list[RawItem], list[str]]:
     items: list[RawItem] = []
     errors: list[str] = []
     for path in files:
         try:
-            items += READERS[path.suffix.lower()](path)
+            items += READERS[path.suffix.lower()](path, options)
         except ReadError as error:
             errors.append(str(error))
     return items, errors
@@ -119,7 +127,7 @@ def _read_all(files: list[Path]) -> tuple[list[RawItem], list[str]]:
 def _label(item: RawItem) -> str:
     key = item.data.get(KEY_FIELD[item.kind]) if isinstance(item.data, dict) else None
     name = f" {key!r}" if isinstance(key, str | int) and not isinstance(key, bool) else ""
-    return f"{item.path}: {item.kind} #{item.position}{name}"
+    return f"{item.path}: {item.place()}{name}"
 
 
 def _validate(items: list[RawItem]) -> tuple[dict[str, list[tuple[BaseModel, RawItem]]], list[str]]:
@@ -133,7 +141,7 @@ def _validate(items: list[RawItem]) -> tuple[dict[str, list[tuple[BaseModel, Raw
         try:
             record = RECORD_TYPES[item.kind].model_validate(item.data)
         except ValidationError as error:
-            errors += [f"{_label(item)}: {_describe(detail)}" for detail in error.errors()]
+            errors += [f"{_label(item)}: {_describe(item, detail)}" for detail in error.errors()]
             continue
         key = getattr(record, KEY_FIELD[item.kind])
         earlier = first_seen.setdefault((item.kind, key), item)
@@ -147,9 +155,10 @@ def _validate(items: list[RawItem]) -> tuple[dict[str, list[tuple[BaseModel, Raw
     return records, errors
 
 
-def _describe(detail: dict) -> str:
+def _describe(item: RawItem, detail: dict) -> str:
     """One Pydantic error as 'field: what is wrong', with the offending value where it helps."""
-    path = ".".join(str(part + 1) if isinstance(part, int) else str(part) for part in detail["loc"])
+    parts = [str(part + 1) if isinstance(part, int) else str(part) for part in detail["loc"]]
+    path = ".".join([item.field_name(parts[0]), *parts[1:]]) if parts else "item"
     message = detail["msg"].removeprefix("Value error, ")
     if detail["type"] == "missing":
         return f"{path}: is required"
@@ -173,10 +182,11 @@ def _check_references(connection: Connection, records: dict) -> list[str]:
     for record, item in events:
         for position, code in enumerate(record.countries, start=1):
             if code not in known_countries:
-                errors.append(f"{_label(item)}: countries.{position}: unknown country code {code!r}")
+                field = item.field_name("countries")
+                errors.append(f"{_label(item)}: {field}.{position}: unknown country code {code!r}")
         for position, slug in enumerate(record.topics, start=1):
             if slug not in known_topics:
-                errors.append(f"{_label(item)}: topics.{position}: unknown topic {slug!r}")
+                errors.append(f"{_label(item)}: {item.field_name('topics')}.{position}: unknown topic {slug!r}")
     return errors
 
 
@@ -184,25 +194,19 @@ def _existing(connection: Connection, column, keys: Iterable[str]) -> set[str]:
     found: set[str] = set()
     keys = list(keys)
     for start in range(0, len(keys), CHUNK):
-        found |= set(
-            connection.execute(select(column).where(column.in_(keys[start : start + CHUNK]))).scalars()
-        )
+        found |= set(connection.execute(select(column).where(column.in_(keys[start : start + CHUNK]))).scalars())
     return found
 
 
 def _upsert_countries(connection: Connection, records: list[CountryRecord], counts: Counts) -> None:
-    existing = {
-        code: {"name": name} for code, name in connection.execute(select(country.c.code, country.c.name))
-    }
+    existing = {code: {"name": name} for code, name in connection.execute(select(country.c.code, country.c.name))}
     _upsert_simple(connection, country, "code", {r.code: {"name": r.name} for r in records}, existing, counts)
 
 
 def _upsert_topics(connection: Connection, records: list[TopicRecord], counts: Counts) -> None:
     existing = {
         slug: {"name": name, "description": description}
-        for slug, name, description in connection.execute(
-            select(topic.c.slug, topic.c.name, topic.c.description)
-        )
+        for slug, name, description in connection.execute(select(topic.c.slug, topic.c.name, topic.c.description))
     }
     wanted = {r.slug: {"name": r.name, "description": r.description} for r in records}
     _upsert_simple(connection, topic, "slug", wanted, existing, counts)
@@ -281,9 +285,7 @@ def _upsert_event_chunk(connection: Connection, records: list[EventRecord], coun
         }
         _insert_relations(connection, [(new_ids[r.slug], r) for r in new])
     for event_id, record in changed:
-        connection.execute(
-            update(event).where(event.c.id == event_id).values(**_event_row(record), updated_at=now)
-        )
+        connection.execute(update(event).where(event.c.id == event_id).values(**_event_row(record), updated_at=now))
     if changed:
         changed_ids = [event_id for event_id, _ in changed]
         for table in (event_country, event_topic, source):
@@ -346,9 +348,7 @@ def _stored_snapshots(connection: Connection, slugs: list[str]) -> dict[str, tup
 def _grouped(connection: Connection, column, ids: list[int]) -> dict[int, list[str]]:
     table = column.table
     grouped: dict[int, list[str]] = {}
-    for event_id, value in connection.execute(
-        select(table.c.event_id, column).where(table.c.event_id.in_(ids))
-    ):
+    for event_id, value in connection.execute(select(table.c.event_id, column).where(table.c.event_id.in_(ids))):
         grouped.setdefault(event_id, []).append(value)
     return grouped
 

@@ -1,9 +1,18 @@
-"""Readers turn one file into raw items; validation happens after, the same for every format."""
+"""Readers turn one file into raw items; validation happens after, the same for every format.
 
-from dataclasses import dataclass
+A reader says where each item sits in its file ('event #12', 'line 40') and what the file calls
+each record field, so an error points at what the person editing the file sees.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from app.formats import spreadsheet, timelinejs
 
 # libyaml's parser when the machine has it: several times faster on large seed files.
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -12,11 +21,30 @@ KINDS = {"countries": "country", "topics": "topic", "events": "event"}
 
 
 @dataclass(frozen=True)
+class ReaderOptions:
+    """What a format cannot say for itself, given on the command line (TimelineJS has no countries)."""
+
+    countries: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    topic: str | None = None
+    # Topic slugs by lower-case name, so a TimelineJS group can name a topic as people read it.
+    topics_by_name: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RawItem:
     path: str
     kind: str  # country | topic | event
-    position: int  # 1-based, within its list in the file
+    position: int  # 1-based, within its kind in the file
     data: object
+    where: str = ""  # how to find it in the file; "event #3" unless the reader says otherwise
+    field_names: dict[str, str] = field(default_factory=dict)  # record field -> the file's name for it
+
+    def place(self) -> str:
+        return self.where or f"{self.kind} #{self.position}"
+
+    def field_name(self, name: str) -> str:
+        return self.field_names.get(name, name)
 
 
 class ReadError(Exception):
@@ -37,7 +65,7 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def read_yaml(path: Path) -> list[RawItem]:
+def read_yaml(path: Path, options: ReaderOptions) -> list[RawItem]:
     try:
         document = yaml.load(read_text(path), Loader=_YamlLoader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as error:
@@ -46,13 +74,59 @@ def read_yaml(path: Path) -> list[RawItem]:
         raise ReadError(f"{path}{where}: not valid YAML: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
         raise ReadError(f"{path}: not valid YAML: {error}") from None
+    return _seed_document(path, document)
+
+
+def read_json(path: Path, options: ReaderOptions) -> list[RawItem]:
+    """Our own seed format written as JSON, or a TimelineJS document (its dates are objects)."""
+    try:
+        document = json.loads(read_text(path))
+    except json.JSONDecodeError as error:
+        raise ReadError(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
+    if _is_timelinejs(document):
+        return _timelinejs_document(path, document, options)
+    return _seed_document(path, document)
+
+
+def read_csv(path: Path, options: ReaderOptions) -> list[RawItem]:
+    """A header row with the export's columns, then one event per row."""
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    header = reader.fieldnames or []
+    unknown = [name for name in header if name not in spreadsheet.COLUMNS]
+    missing = [name for name in spreadsheet.REQUIRED_COLUMNS if name not in header]
+    if unknown or missing:
+        problems = [f"unknown column {name!r}" for name in unknown] + [f"missing column {name!r}" for name in missing]
+        raise ReadError(f"{path}:1: {'; '.join(problems)}; expected columns: {', '.join(spreadsheet.COLUMNS)}")
+    items = []
+    line = 1
+    try:
+        for position, row in enumerate(reader, start=1):
+            # A row can span several lines (quoted line breaks): report the line it starts on.
+            start_line, line = line + 1, reader.line_num
+            if None in row:
+                raise ReadError(f"{path}:{start_line}: more cells than columns in the header")
+            items.append(
+                RawItem(
+                    str(path),
+                    "event",
+                    position,
+                    spreadsheet.record_data(row),
+                    where=f"line {start_line}",
+                    field_names={name: f"column {column}" for name, column in spreadsheet.FIELD_COLUMNS.items()},
+                )
+            )
+    except csv.Error as error:
+        raise ReadError(f"{path}:{reader.line_num}: not valid CSV: {error}") from None
+    return items
+
+
+def _seed_document(path: Path, document: object) -> list[RawItem]:
     if not isinstance(document, dict):
         raise ReadError(f"{path}: expected a mapping with 'countries', 'topics' or 'events' at the top")
     unknown = [str(key) for key in document if key not in KINDS]
     if unknown:
         raise ReadError(
-            f"{path}: unknown top-level key {', '.join(map(repr, unknown))}; "
-            "expected countries, topics or events"
+            f"{path}: unknown top-level key {', '.join(map(repr, unknown))}; expected countries, topics or events"
         )
     items = []
     for key, kind in KINDS.items():
@@ -63,4 +137,35 @@ def read_yaml(path: Path) -> list[RawItem]:
     return items
 
 
-READERS = {".yaml": read_yaml, ".yml": read_yaml}
+def _is_timelinejs(document: object) -> bool:
+    if not isinstance(document, dict) or not isinstance(document.get("events"), list):
+        return False
+    return any(
+        isinstance(slide, dict) and (isinstance(slide.get("start_date"), dict) or "text" in slide)
+        for slide in document["events"]
+    )
+
+
+def _timelinejs_document(path: Path, document: dict, options: ReaderOptions) -> list[RawItem]:
+    if not options.countries:
+        raise ReadError(
+            f"{path}: TimelineJS files name no countries; give them with --country (e.g. --country IN --country CN)"
+        )
+    items = []
+    for position, slide in enumerate(document["events"], start=1):
+        data = (
+            timelinejs.record_data(
+                slide,
+                countries=list(options.countries),
+                sources=list(options.sources),
+                topic=options.topic,
+                topics_by_name=options.topics_by_name,
+            )
+            if isinstance(slide, dict)
+            else slide
+        )
+        items.append(RawItem(str(path), "event", position, data, field_names=timelinejs.FIELD_NAMES))
+    return items
+
+
+READERS = {".yaml": read_yaml, ".yml": read_yaml, ".json": read_json, ".csv": read_csv}

@@ -9,6 +9,8 @@ from app.dates import InvalidDate, parse_partial_date, period_end
 from app.models import Precision
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,118}[a-z0-9]$"
+# Titles are one line: CSV exports list several sources in one cell, a line each.
+ONE_LINE = r"^[^\r\n]*$"
 
 
 class Record(BaseModel):
@@ -28,8 +30,8 @@ class TopicRecord(Record):
 
 class SourceRecord(Record):
     url: str = Field(max_length=2000)
-    title: str = Field(min_length=1, max_length=300)
-    publisher: str | None = Field(default=None, max_length=200)
+    title: str = Field(min_length=1, max_length=300, pattern=ONE_LINE)
+    publisher: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
     published: date | None = None
 
     @field_validator("url")
@@ -43,9 +45,11 @@ class SourceRecord(Record):
 
 class EventRecord(Record):
     slug: str = Field(pattern=SLUG)
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, pattern=ONE_LINE)
     summary: str = Field(min_length=1, max_length=5000)
     start_date: str
+    # Optional: the form of start_date already says it; when given, the two must agree.
+    date_precision: Precision | None = None
     end_date: str | None = None
     location: str | None = Field(default=None, max_length=200)
     countries: list[str] = Field(min_length=1, max_length=50)
@@ -68,6 +72,14 @@ class EventRecord(Record):
             except InvalidDate as error:
                 raise ValueError(str(error)) from None
             return value.strip()
+        return value
+
+    @field_validator("date_precision")
+    @classmethod
+    def _agrees_with_start(cls, value: Precision | None, info: ValidationInfo) -> Precision | None:
+        start = info.data.get("start_date")
+        if value is not None and start and parse_partial_date(start)[1] is not value:
+            raise ValueError(f"{value.value!r} does not match start_date {start!r}")
         return value
 
     @field_validator("end_date")

@@ -1,14 +1,12 @@
 """The JSON API: the timeline's filters, query builder and cursors, as data."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import queries
 from app.db import SessionDep
 from app.errors import EventNotFound
-from app.filters import FilterParams, TimelineFilter, filter_params, parse_view
+from app.filters import FilterQuery, PageQuery, TimelineFilter, parse_view
 from app.models import CountryRead, EventRead, SourceRead, TopicRead
 from app.templating import site_url, timeline_url
 
@@ -70,17 +68,16 @@ def event_read(request: Request, item: queries.EventView) -> EventRead:
 
 
 @router.get("/events", response_model=EventList, response_model_by_alias=True)
-def list_events(
-    request: Request, session: SessionDep, params: Annotated[FilterParams, Depends(filter_params)]
-):
+def list_events(request: Request, response: Response, session: SessionDep, params: FilterQuery, paging: PageQuery):
     """Events matching the filters, oldest first unless `order=desc`, one keyset page at a time."""
-    timeline_filter, page_request = parse_view(params, session, request.app.state.settings.page_size)
+    timeline_filter, page_request = parse_view(params, paging, session, request.app.state.settings.page_size)
     page = queries.list_events(session, timeline_filter, page_request)
     next_url = None
     if page.next_cursor is not None:
         next_url = site_url(request, timeline_url(timeline_filter, page.next_cursor, path="/api/events"))
         if page_request.size != request.app.state.settings.page_size:
             next_url += f"&limit={page_request.size}"
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
     return EventList(
         items=[event_read(request, item) for item in page.items],
         filters=AppliedFilters.of(timeline_filter),
@@ -107,7 +104,4 @@ def list_countries(session: SessionDep):
 @router.get("/topics", response_model=list[TopicRead])
 def list_topics(session: SessionDep):
     """Every topic, with its number of events; most events first."""
-    return [
-        TopicRead(slug=s, name=n, description=d, event_count=k)
-        for s, n, d, k in queries.topic_counts(session)
-    ]
+    return [TopicRead(slug=s, name=n, description=d, event_count=k) for s, n, d, k in queries.topic_counts(session)]

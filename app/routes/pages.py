@@ -1,14 +1,12 @@
 """HTML pages: the timeline (full page or htmx fragment), event pages, about."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app import queries
 from app.db import SessionDep
 from app.errors import EventNotFound
-from app.filters import FilterParams, InvalidFilter, TimelineFilter, filter_params, parse_view
+from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
 from app.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -18,11 +16,11 @@ FORM_FIELDS = ("country", "topic", "from", "to", "q", "importance", "order")
 
 
 @router.get("/", name="timeline")
-def timeline(request: Request, session: SessionDep, params: Annotated[FilterParams, Depends(filter_params)]):
+def timeline(request: Request, session: SessionDep, params: FilterQuery, paging: PageQuery):
     """The timeline: the whole page, or with htmx only the results (or the next page of them)."""
     htmx = request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
     try:
-        timeline_filter, page_request = parse_view(params, session, request.app.state.settings.page_size)
+        timeline_filter, page_request = parse_view(params, paging, session, request.app.state.settings.page_size)
         invalid = None
     except InvalidFilter as error:
         timeline_filter, page_request, invalid = TimelineFilter(), None, error

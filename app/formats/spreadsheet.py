@@ -1,0 +1,132 @@
+"""CSV: one row per event, the same columns out and in, so a spreadsheet edit round-trips."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from app.dates import partial_iso
+from app.queries import EventView
+
+COLUMNS = [
+    "slug",
+    "title",
+    "summary",
+    "start_date",
+    "date_precision",
+    "end_date",
+    "location",
+    "countries",
+    "topics",
+    "tone",
+    "importance",
+    "source_urls",
+    "source_titles",
+    "source_publishers",
+    "url",
+]
+REQUIRED_COLUMNS = ["slug", "title", "start_date", "countries", "topics", "source_urls"]
+LIST_SEPARATOR = ";"
+# Several sources share one cell each for URLs, titles and publishers, one per line.
+SOURCE_SEPARATOR = "\n"
+# Spreadsheets run a cell starting with one of these as a formula; a leading apostrophe keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_COLUMNS = {"slug", "title", "summary", "location", "source_titles", "source_publishers"}
+
+
+def event_row(item: EventView, page_url: str) -> dict[str, str]:
+    row = {
+        "slug": item.slug,
+        "title": item.title,
+        "summary": item.summary,
+        "start_date": partial_iso(item.start_date, item.date_precision),
+        "date_precision": item.date_precision.value,
+        "end_date": partial_iso(item.end_date, item.end_precision) if item.end_date else "",
+        "location": item.location or "",
+        "countries": LIST_SEPARATOR.join(code for code, _ in item.countries),
+        "topics": LIST_SEPARATOR.join(slug for slug, _ in item.topics),
+        "tone": "" if item.tone is None else str(item.tone),
+        "importance": str(item.importance),
+        "source_urls": SOURCE_SEPARATOR.join(s.url for s in item.sources),
+        "source_titles": SOURCE_SEPARATOR.join(s.title for s in item.sources),
+        "source_publishers": SOURCE_SEPARATOR.join(s.publisher or "" for s in item.sources),
+        "url": page_url,
+    }
+    return {name: _defuse(value) if name in TEXT_COLUMNS else value for name, value in row.items()}
+
+
+def write_rows(rows: Iterable[dict[str, str]]) -> Iterator[str]:
+    """The CSV text, a chunk at a time: the header, then rows in batches."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if count % 200 == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def record_data(row: dict[str, str]) -> dict:
+    """A CSV row as the fields of an event record (the record validates them)."""
+    cell = {
+        name: _restore(value or "").strip() if name in TEXT_COLUMNS else (value or "").strip()
+        for name, value in row.items()
+        if name
+    }
+    urls = _split(cell.get("source_urls", ""), SOURCE_SEPARATOR)
+    titles = _split(cell.get("source_titles", ""), SOURCE_SEPARATOR, keep_empty=True)
+    publishers = _split(cell.get("source_publishers", ""), SOURCE_SEPARATOR, keep_empty=True)
+    sources = [
+        {
+            "url": url,
+            "title": titles[i] if i < len(titles) and titles[i] else url,
+            "publisher": publishers[i] if i < len(publishers) and publishers[i] else None,
+        }
+        for i, url in enumerate(urls)
+    ]
+    data = {
+        "slug": cell.get("slug", ""),
+        "title": cell.get("title", ""),
+        "summary": cell.get("summary", ""),
+        "start_date": cell.get("start_date", ""),
+        "countries": _split(cell.get("countries", ""), LIST_SEPARATOR),
+        "topics": _split(cell.get("topics", ""), LIST_SEPARATOR),
+        "sources": sources,
+    }
+    for name in ("end_date", "location", "tone", "importance"):
+        if cell.get(name):
+            data[name] = _number(cell[name]) if name in ("tone", "importance") else cell[name]
+    if cell.get("date_precision"):
+        data["date_precision"] = cell["date_precision"]
+    return data
+
+
+# The column where each record field's problem is reported, for people who edit the CSV.
+FIELD_COLUMNS = {name: name for name in COLUMNS} | {"sources": "source_urls"}
+
+
+def _defuse(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _restore(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
+def _split(value: str, separator: str, keep_empty: bool = False) -> list[str]:
+    parts = [part.strip() for part in value.split(separator)]
+    return parts if keep_empty else [part for part in parts if part]
+
+
+def _number(value: str) -> int | str:
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
