@@ -3,6 +3,7 @@
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from app.models import Precision
 
@@ -13,6 +14,7 @@ class InvalidDate(ValueError):
     pass
 
 
+@lru_cache(maxsize=65536)
 def parse_partial_date(text: str) -> tuple[date, Precision]:
     """The first day of the period a partial date names, and its precision."""
     match = _PARTIAL_DATE.fullmatch(text.strip())

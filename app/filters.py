@@ -24,6 +24,17 @@ _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 _TOPIC_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 
 
+_SEARCH_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+# Letters and digits, as the full-text tokenizers see words; everything else separates them.
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    text: str  # words separated by single spaces; more than one makes a phrase
+    prefix: bool = False
+
+
 @dataclass(frozen=True)
 class FilterError:
     param: str
@@ -106,8 +117,16 @@ class TimelineFilter:
     order: Literal["asc", "desc"] = "asc"
 
     @property
-    def words(self) -> list[str]:
-        return self.q.split() if self.q else []
+    def terms(self) -> list["SearchTerm"]:
+        """The words and "quoted phrases" of q; a trailing * makes a prefix ("negotiat*")."""
+        terms = []
+        for phrase, word in _SEARCH_TERM.findall(self.q or ""):
+            text = phrase or word
+            prefix = text.endswith("*")
+            words = _WORD.findall(text)
+            if words:
+                terms.append(SearchTerm(" ".join(words), prefix))
+        return terms
 
     @property
     def is_empty(self) -> bool:
@@ -197,6 +216,9 @@ def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilte
     q = " ".join((params.q or "").split()) or None
     if q and len(q) > MAX_QUERY_LENGTH:
         errors.append(FilterError("q", f"at most {MAX_QUERY_LENGTH} characters"))
+    elif q and not _WORD.search(q):
+        # Only punctuation: nothing to search for, so no search.
+        q = None
 
     importance = None
     if params.importance not in (None, ""):

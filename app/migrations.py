@@ -8,6 +8,14 @@ from sqlalchemy.engine import Engine
 
 from app.config import PROJECT_DIR
 
+# Full-text search lives outside the models: SQLite's FTS5 tables, PostgreSQL's tsvector column.
+FULL_TEXT_OBJECTS = ("event_fts", "search_vector", "ix_event_search_vector")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """What Alembic compares with the models: everything but the full-text search machinery."""
+    return not (reflected and name and name.startswith(FULL_TEXT_OBJECTS))
+
 
 def alembic_config(database_url: str) -> Config:
     config = Config(toml_file=PROJECT_DIR / "pyproject.toml")

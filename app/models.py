@@ -93,6 +93,18 @@ class EventTopic(SQLModel, table=True):
     topic_slug: str = Field(sa_column=Column(String(60), ForeignKey("topic.slug"), primary_key=True))
 
 
+class DataVersion(SQLModel, table=True):
+    """One row that every ingest which changes data bumps: caches and ETags are keyed by it."""
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime = Field(default_factory=utc_now, sa_type=DateTime)
+    # The longest event, in days: date filters use it to bound the start dates they scan.
+    max_span_days: int = 0
+
+
 class SourceBase(SQLModel):
     url: str = Field(max_length=2000)
     title: str = Field(max_length=300)

@@ -7,15 +7,15 @@ plain dataclasses.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, column, exists, func, literal_column, select, table, tuple_
 from sqlmodel import Session
 
-from app.models import Country, Event, EventCountry, EventTopic, Precision, Source, Topic
+from app.models import Country, DataVersion, Event, EventCountry, EventTopic, Precision, Source, Topic
 
 if TYPE_CHECKING:
     from app.filters import Cursor, PageRequest, TimelineFilter
@@ -106,28 +106,168 @@ _EVENT_COLUMNS = [
 ]
 
 
-def event_conditions(timeline_filter: TimelineFilter) -> list[ColumnElement[bool]]:
-    """The WHERE clauses that select a filter's events."""
+@dataclass(frozen=True)
+class Stats:
+    """What the planner knows about the data at one version: how many events carry each key."""
+
+    version: int
+    events: int
+    countries: dict[str, int]
+    topics: dict[str, int]
+    max_span_days: int
+
+
+_stats_cache: dict[tuple[str, int], Stats] = {}
+
+
+def data_version(session: Session) -> int:
+    return session.execute(select(DataVersion.version)).scalar_one_or_none() or 0
+
+
+def stats(session: Session) -> Stats:
+    """Counts per country and topic, read once per data version."""
+    version_row = session.execute(select(DataVersion.version, DataVersion.max_span_days)).first()
+    version, max_span_days = version_row if version_row else (0, 0)
+    key = (str(session.get_bind().url), version)
+    cached = _stats_cache.get(key)
+    if cached is None:
+        cached = Stats(
+            version=version,
+            events=session.execute(select(func.count()).select_from(event)).scalar_one(),
+            countries=_key_counts(session, event_country.c.country_code),
+            topics=_key_counts(session, event_topic.c.topic_slug),
+            max_span_days=max_span_days,
+        )
+        _stats_cache.clear()
+        _stats_cache[key] = cached
+    return cached
+
+
+def _key_counts(session: Session, column) -> dict[str, int]:
+    return {key: count for key, count in session.execute(select(column, func.count()).group_by(column))}
+
+
+def event_conditions(
+    timeline_filter: TimelineFilter, dialect: str, max_span_days: int = 0, leave_out: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses that select a filter's events.
+
+    Each test is a correlated EXISTS, cheap for one row, so the date index can be walked in order
+    and stopped after a page. `leave_out` names the condition whose ids a plan starts from
+    (see `driving_ids`): testing it again on every row would be wasted work.
+    """
     conditions: list[ColumnElement[bool]] = []
     # Several countries mean events involving all of them (a bilateral record).
     for code in timeline_filter.countries:
-        conditions.append(event.c.id.in_(select(event_country.c.event_id).where(event_country.c.country_code == code)))
+        if leave_out != f"country:{code}":
+            conditions.append(
+                exists().where(event_country.c.event_id == event.c.id, event_country.c.country_code == code)
+            )
     # Several topics mean events on any of them.
-    if timeline_filter.topics:
+    if timeline_filter.topics and leave_out != "topics":
         conditions.append(
-            event.c.id.in_(select(event_topic.c.event_id).where(event_topic.c.topic_slug.in_(timeline_filter.topics)))
+            exists().where(event_topic.c.event_id == event.c.id, event_topic.c.topic_slug.in_(timeline_filter.topics))
         )
     # An event counts when the period it covers overlaps the range.
     if timeline_filter.date_from:
         conditions.append(event.c.last_date >= timeline_filter.date_from)
+        # Redundant with the test above, but it bounds the start dates an index scan must read.
+        conditions.append(event.c.start_date >= timeline_filter.date_from - timedelta(days=max_span_days))
     if timeline_filter.date_to:
         conditions.append(event.c.start_date <= timeline_filter.date_to)
-    for word in timeline_filter.words:
-        pattern = "%" + _escape_like(word) + "%"
-        conditions.append(or_(event.c.title.ilike(pattern, escape="\\"), event.c.summary.ilike(pattern, escape="\\")))
+    if timeline_filter.terms and leave_out != "text":
+        conditions.append(_text_match(timeline_filter.terms, dialect, correlated=True))
     if timeline_filter.importance is not None:
         conditions.append(event.c.importance <= timeline_filter.importance)
     return conditions
+
+
+def _text_match(terms, dialect: str, correlated: bool):
+    """Events whose title or summary hold every term: SQLite FTS5, PostgreSQL tsvector."""
+    if dialect == "sqlite":
+        expression = " AND ".join(f'"{term.text}"' + ("*" if term.prefix else "") for term in terms)
+        fts = table("event_fts", column("rowid"))
+        match = literal_column("event_fts").op("MATCH")(bindparam("fts_query", expression))
+        if correlated:
+            return exists().select_from(fts).where(match, fts.c.rowid == event.c.id)
+        return select(fts.c.rowid).where(match)
+    expression = " & ".join(" <-> ".join(term.text.lower().split()) + (":*" if term.prefix else "") for term in terms)
+    match = literal_column("search_vector").op("@@")(func.to_tsquery("simple", expression))
+    return match if correlated else select(event.c.id).where(match)
+
+
+def driving_ids(session: Session, timeline_filter: TimelineFilter, page_size: int) -> tuple[str, Select] | None:
+    """The filter's rarest condition and its ids, when starting from them beats walking the date index.
+
+    Walking reads about page_size / selectivity rows; starting from a set of ids reads and sorts all
+    the matches. For a filter matching fewer than about sqrt(3 × page_size × events), the set wins.
+    """
+    known = stats(session)
+    if not known.events:
+        return None
+    dialect = session.get_bind().dialect.name
+    candidates = [
+        (
+            known.countries.get(code, 0),
+            f"country:{code}",
+            select(event_country.c.event_id).where(event_country.c.country_code == code),
+        )
+        for code in timeline_filter.countries
+    ]
+    if timeline_filter.topics:
+        count = sum(known.topics.get(slug, 0) for slug in timeline_filter.topics)
+        ids = select(event_topic.c.event_id).where(event_topic.c.topic_slug.in_(timeline_filter.topics))
+        candidates.append((count, "topics", ids))
+    if timeline_filter.terms:
+        count = _text_frequency(session, timeline_filter.terms, dialect, known.events)
+        candidates.append((count, "text", _text_match(timeline_filter.terms, dialect, correlated=False)))
+    if not candidates:
+        return None
+    expected = known.events
+    for count, _, _ in candidates:
+        expected *= min(count, known.events) / known.events
+    # A row walked costs about three times a row collected (its EXISTS tests against an index read).
+    if expected > (3 * page_size * known.events) ** 0.5:
+        return None
+    _, name, ids = min(candidates, key=lambda candidate: candidate[0])
+    return name, ids
+
+
+def _text_frequency(session: Session, terms, dialect: str, events: int) -> int:
+    """How many events the rarest term is in (an upper bound on the matches)."""
+    if dialect != "sqlite":
+        return events
+    vocab = table("event_fts_vocab", column("term"), column("doc"))
+    counts = []
+    for term in terms:
+        words = term.text.lower().split()
+        rarest = []
+        for position, word in enumerate(words):
+            if term.prefix and position == len(words) - 1:
+                condition = vocab.c.term.between(word, word + "\uffff")
+            else:
+                condition = vocab.c.term == word
+            rarest.append(
+                session.execute(select(func.coalesce(func.sum(vocab.c.doc), 0)).where(condition)).scalar_one()
+            )
+        counts.append(min(rarest))
+    return min(counts)
+
+
+def _filtered(session: Session, statement: Select, timeline_filter: TimelineFilter, page_size: int) -> Select:
+    """A statement over `event` narrowed to the filter, with the plan chosen for its selectivity."""
+    known = stats(session)
+    dialect = session.get_bind().dialect.name
+    driver = driving_ids(session, timeline_filter, page_size)
+    if driver is not None:
+        name, ids = driver
+        conditions = event_conditions(timeline_filter, dialect, known.max_span_days, leave_out=name)
+        return statement.where(event.c.id.in_(ids), *conditions)
+    statement = statement.where(*event_conditions(timeline_filter, dialect, known.max_span_days))
+    if dialect == "sqlite":
+        # SQLite cannot know that a page fills after a few rows: make it walk the date index.
+        statement = statement.with_hint(event, "INDEXED BY ix_event_start_date_id", dialect_name="sqlite")
+    return statement
 
 
 def list_events(session: Session, timeline_filter: TimelineFilter, page: PageRequest) -> EventPage:
@@ -135,7 +275,7 @@ def list_events(session: Session, timeline_filter: TimelineFilter, page: PageReq
     from app.filters import Cursor
 
     descending = timeline_filter.order == "desc"
-    statement = select(*_EVENT_COLUMNS).where(*event_conditions(timeline_filter))
+    statement = _filtered(session, select(*_EVENT_COLUMNS), timeline_filter, page.size)
     if page.after is not None:
         position = tuple_(event.c.start_date, event.c.id)
         mark = tuple_(page.after.start_date, page.after.event_id)
@@ -167,8 +307,32 @@ def iter_events(session: Session, timeline_filter: TimelineFilter, batch_size: i
 
 
 def count_events(session: Session, timeline_filter: TimelineFilter) -> int:
-    statement = select(func.count()).select_from(event).where(*event_conditions(timeline_filter))
+    if timeline_filter.is_empty:
+        return stats(session).events
+    return _cached(session, ("count", timeline_filter), lambda: _count(session, timeline_filter))
+
+
+def _count(session: Session, timeline_filter: TimelineFilter) -> int:
+    # A count reads every match whatever the plan; starting from the rarest condition reads fewest rows.
+    statement = _filtered(session, select(func.count()).select_from(event), timeline_filter, page_size=10**12)
     return session.execute(statement).scalar_one()
+
+
+_results_cache: OrderedDict = OrderedDict()
+RESULTS_CACHE_SIZE = 2048
+
+
+def _cached(session: Session, key: tuple, compute):
+    """Counts and facets by filter, kept until the data changes (every ingest bumps the version)."""
+    full_key = (str(session.get_bind().url), stats(session).version, key)
+    if full_key in _results_cache:
+        _results_cache.move_to_end(full_key)
+        return _results_cache[full_key]
+    value = compute()
+    _results_cache[full_key] = value
+    if len(_results_cache) > RESULTS_CACHE_SIZE:
+        _results_cache.popitem(last=False)
+    return value
 
 
 def country_facets(session: Session, timeline_filter: TimelineFilter) -> list[Facet]:
@@ -177,14 +341,8 @@ def country_facets(session: Session, timeline_filter: TimelineFilter) -> list[Fa
     Countries combine with AND, so ticking one narrows the current selection: its count is taken
     with the current countries kept.
     """
-    totals = session.execute(
-        select(country.c.code, country.c.name, func.count())
-        .join(event_country, event_country.c.country_code == country.c.code)
-        .group_by(country.c.code, country.c.name)
-        .order_by(func.count().desc(), country.c.name)
-    ).all()
     matching = _grouped_counts(session, event_country.c.country_code, timeline_filter)
-    return [Facet(code, name, total, matching.get(code, 0)) for code, name, total in totals]
+    return [Facet(code, name, total, matching.get(code, 0)) for code, name, total in country_counts(session) if total]
 
 
 def topic_facets(session: Session, timeline_filter: TimelineFilter) -> list[Facet]:
@@ -192,47 +350,44 @@ def topic_facets(session: Session, timeline_filter: TimelineFilter) -> list[Face
 
     Topics combine with OR, so a topic's count is taken with the topic filter left out.
     """
-    totals = session.execute(
-        select(topic.c.slug, topic.c.name, func.count())
-        .join(event_topic, event_topic.c.topic_slug == topic.c.slug)
-        .group_by(topic.c.slug, topic.c.name)
-        .order_by(func.count().desc(), topic.c.name)
-    ).all()
     matching = _grouped_counts(session, event_topic.c.topic_slug, timeline_filter.replace(topics=()))
-    return [Facet(slug, name, total, matching.get(slug, 0)) for slug, name, total in totals]
+    return [Facet(slug, name, total, matching.get(slug, 0)) for slug, name, _, total in topic_counts(session) if total]
 
 
 def _grouped_counts(session: Session, key_column, timeline_filter: TimelineFilter) -> dict[str, int]:
-    link = key_column.table
-    statement = select(key_column, func.count()).group_by(key_column)
-    conditions = event_conditions(timeline_filter)
-    if conditions:
-        statement = statement.where(link.c.event_id.in_(select(event.c.id).where(*conditions)))
-    return {key: count for key, count in session.execute(statement)}
+    if timeline_filter.is_empty:
+        known = stats(session)
+        return known.countries if key_column is event_country.c.country_code else known.topics
+
+    def compute() -> dict[str, int]:
+        # From each matching event to its link rows (the primary key starts with event_id).
+        matches = _filtered(session, select(event.c.id), timeline_filter, page_size=10**12).subquery()
+        link = key_column.table
+        statement = (
+            select(key_column, func.count())
+            .select_from(matches.join(link, link.c.event_id == matches.c.id))
+            .group_by(key_column)
+        )
+        return {key: count for key, count in session.execute(statement)}
+
+    return _cached(session, ("facet", key_column.name, timeline_filter), compute)
 
 
 def country_counts(session: Session) -> list[tuple[str, str, int]]:
-    """Every country with its number of events (zero included), most events first."""
-    count = func.count(event_country.c.event_id)
-    statement = (
-        select(country.c.code, country.c.name, count)
-        .outerjoin(event_country, event_country.c.country_code == country.c.code)
-        .group_by(country.c.code, country.c.name)
-        .order_by(count.desc(), country.c.code)
-    )
-    return [tuple(row) for row in session.execute(statement).all()]
+    """Every country with its number of events (zero included), most events first, then by name."""
+    counts = stats(session).countries
+    rows = [(code, name, counts.get(code, 0)) for code, name in session.execute(select(country.c.code, country.c.name))]
+    return sorted(rows, key=lambda row: (-row[2], row[1]))
 
 
 def topic_counts(session: Session) -> list[tuple[str, str, str, int]]:
-    """Every topic with its description and number of events, most events first."""
-    count = func.count(event_topic.c.event_id)
-    statement = (
-        select(topic.c.slug, topic.c.name, topic.c.description, count)
-        .outerjoin(event_topic, event_topic.c.topic_slug == topic.c.slug)
-        .group_by(topic.c.slug, topic.c.name, topic.c.description)
-        .order_by(count.desc(), topic.c.slug)
-    )
-    return [tuple(row) for row in session.execute(statement).all()]
+    """Every topic with its description and number of events, most events first, then by name."""
+    counts = stats(session).topics
+    rows = [
+        (slug, name, description, counts.get(slug, 0))
+        for slug, name, description in session.execute(select(topic.c.slug, topic.c.name, topic.c.description))
+    ]
+    return sorted(rows, key=lambda row: (-row[3], row[1]))
 
 
 def get_event(session: Session, slug: str) -> EventView | None:
@@ -333,7 +488,3 @@ def _with_relations(session: Session, items: list[EventView]) -> list[EventView]
     for event_id, item_sources in sources.items():
         by_id[event_id].sources = item_sources
     return items
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from app.caching import static_versions
 from app.config import PROJECT_DIR, settings
 from app.dates import format_span, partial_iso
 from app.filters import Cursor, TimelineFilter
@@ -15,6 +16,11 @@ TONE_LABELS = {-2: "hostile", -1: "strained", 0: "neutral", 1: "cooperative", 2:
 IMPORTANCE_LABELS = {1: "key event", 2: "notable", 3: "minor"}
 
 templates = Jinja2Templates(directory=PROJECT_DIR / "templates")
+STATIC_VERSIONS = static_versions(PROJECT_DIR / "static")
+
+
+def static_url(name: str) -> str:
+    return f"/static/{name}?v={STATIC_VERSIONS[name]}"
 
 
 def when(item: EventView) -> str:
@@ -67,6 +73,7 @@ templates.env.globals.update(
     timeline_url=timeline_url,
     by_year=by_year,
     filter_of=filter_of,
+    static_url=static_url,
     export_links=export_links,
     site_url=site_url,
     settings=settings,

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401 - registers the tables on SQLModel.metadata
 from app.config import settings
 from app.db import make_engine
+from app.migrations import include_object
 
 target_metadata = SQLModel.metadata
 
@@ -21,6 +22,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -39,7 +41,9 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     # Batch mode lets SQLite alter tables by copying them.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, include_object=include_object
+    )
     with context.begin_transaction():
         context.run_migrations()
 

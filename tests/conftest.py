@@ -1,18 +1,33 @@
 """A real SQLite file per test, the reference dataset, and a client for the app."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import SQLModel
 
 from app.config import Settings
 from app.db import make_engine
 from app.ingest import ingest
 from app.main import create_app
+from app.migrations import upgrade
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE = FIXTURES / "reference.yaml"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """A database built by the real migrations once; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "timeline.db"
+    upgrade(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        # One file, no WAL beside it, so a plain copy is the whole database.
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    engine.dispose()
+    return path
 
 
 @pytest.fixture
@@ -21,9 +36,9 @@ def database_url(tmp_path) -> str:
 
 
 @pytest.fixture
-def engine(database_url):
+def engine(database_url, migrated_template, tmp_path):
+    shutil.copyfile(migrated_template, tmp_path / "timeline.db")
     engine = make_engine(database_url)
-    SQLModel.metadata.create_all(engine)
     yield engine
     engine.dispose()
 

@@ -55,7 +55,12 @@ CASES = [
     ("q=BORDER", ["1962-war", "1988-visit", "2025-border-talks"]),
     ("q=border+talks", ["1988-visit", "2025-border-talks"]),
     ("q=100%25", []),
-    ("q=_", []),
+    ("q=_", ALL),
+    ("q=talk*", ["1988-visit", "2020-tariff-talks", "2025-border-talks", "2025-pakistan-visit"]),
+    ("q=%22border+talks%22", ["1988-visit", "2025-border-talks"]),
+    ("q=%22talks+border%22", []),
+    ("q=valley+OR", []),
+    ("q=%22unclosed", []),
     ("importance=1", ["1962-war", "1988-visit", "2017-standoff", "2020-clash", "2025-border-talks"]),
     (
         "importance=2&from=2024",

@@ -1,6 +1,7 @@
 """CSV and TimelineJS files in: readers, their errors, and lossless round trips with the exports."""
 
 import json
+import shutil
 
 import pytest
 import yaml
@@ -26,13 +27,11 @@ def definitions(tmp_path):
 
 
 @pytest.fixture
-def empty_client(tmp_path, definitions):
+def empty_client(tmp_path, definitions, migrated_template):
     """A second, empty database with only the countries and topics, and a client for it."""
-    from sqlmodel import SQLModel
-
+    shutil.copyfile(migrated_template, tmp_path / "second.db")
     url = f"sqlite:///{tmp_path / 'second.db'}"
     engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
     ingest(engine, [definitions])
     with TestClient(create_app(Settings(database_url=url))) as client:
         yield client, engine

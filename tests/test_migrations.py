@@ -5,14 +5,15 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from app.db import make_engine
-from app.migrations import current_revision, head_revision, upgrade
+from app.migrations import current_revision, head_revision, include_object, upgrade
 
 
 def test_migrations_and_models_agree(database_url):
     upgrade(database_url)
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        diff = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
     assert diff == []
 

@@ -68,11 +68,10 @@ def write_rows(rows: Iterable[dict[str, str]]) -> Iterator[str]:
 
 def record_data(row: dict[str, str]) -> dict:
     """A CSV row as the fields of an event record (the record validates them)."""
-    cell = {
-        name: _restore(value or "").strip() if name in TEXT_COLUMNS else (value or "").strip()
-        for name, value in row.items()
-        if name
-    }
+    cell = {name: (value or "").strip() for name, value in row.items() if name}
+    for name in TEXT_COLUMNS:
+        if cell.get(name, "").startswith("'"):
+            cell[name] = _restore(cell[name])
     urls = _split(cell.get("source_urls", ""), SOURCE_SEPARATOR)
     titles = _split(cell.get("source_titles", ""), SOURCE_SEPARATOR, keep_empty=True)
     publishers = _split(cell.get("source_publishers", ""), SOURCE_SEPARATOR, keep_empty=True)
@@ -114,6 +113,8 @@ def _restore(value: str) -> str:
 
 
 def _split(value: str, separator: str, keep_empty: bool = False) -> list[str]:
+    if not value:
+        return []
     parts = [part.strip() for part in value.split(separator)]
     return parts if keep_empty else [part for part in parts if part]
 

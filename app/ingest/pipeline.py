@@ -1,17 +1,20 @@
 """read → validate → check references → upsert in one transaction → report."""
 
+import gc
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Date, DateTime, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from app.ingest.readers import READERS, RawItem, ReaderOptions, ReadError
 from app.ingest.records import CountryRecord, EventRecord, TopicRecord
-from app.models import Country, Event, EventCountry, EventTopic, Source, Topic, utc_now
+from app.models import Country, DataVersion, Event, EventCountry, EventTopic, Source, Topic, utc_now
 
 RECORD_TYPES: dict[str, type[BaseModel]] = {
     "country": CountryRecord,
@@ -27,6 +30,7 @@ event_topic = EventTopic.__table__
 country = Country.__table__
 topic = Topic.__table__
 source = Source.__table__
+data_version = DataVersion.__table__
 
 
 class IngestFailed(Exception):
@@ -53,6 +57,10 @@ class IngestReport:
     topics: Counts = field(default_factory=Counts)
     dry_run: bool = False
     seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return any(counts.created or counts.updated for counts in (self.events, self.countries, self.topics))
 
     def lines(self) -> list[str]:
         lines = [
@@ -86,26 +94,78 @@ def find_files(paths: Sequence[Path]) -> list[Path]:
 def ingest(
     engine: Engine, paths: Sequence[Path], *, dry_run: bool = False, options: ReaderOptions | None = None
 ) -> IngestReport:
-    """Validate every file, then write all of it in one transaction, or nothing."""
+    """Validate every item and write the valid ones in one transaction, committed only if nothing failed.
+
+    Events stream through in chunks, so a file of a million events never sits in memory whole; the
+    transaction is what makes the run all or nothing.
+    """
     started = time.perf_counter()
+    # A run allocates millions of short-lived objects and leaves no cycles; collections would only
+    # rescan the documents held in memory, over and over.
+    gc.disable()
+    try:
+        return _ingest(engine, paths, dry_run, options, started)
+    finally:
+        gc.enable()
+
+
+def _ingest(
+    engine: Engine, paths: Sequence[Path], dry_run: bool, options: ReaderOptions | None, started: float
+) -> IngestReport:
     files = find_files(paths)
     options = replace(options or ReaderOptions(), topics_by_name=_topic_names(engine))
-    raw_items, errors = _read_all(files, options)
-    records, validation_errors = _validate(raw_items)
-    errors += validation_errors
     report = IngestReport([str(f) for f in files], dry_run=dry_run)
-    # References are checked in the transaction that writes, so they cannot change in between.
+    run = _Run()
     with engine.connect() as connection, connection.begin() as transaction:
-        errors += _check_references(connection, records)
-        if errors:
-            raise IngestFailed(errors)
-        _upsert_countries(connection, [r for r, _ in records["country"]], report.countries)
-        _upsert_topics(connection, [r for r, _ in records["topic"]], report.topics)
-        _upsert_events(connection, [r for r, _ in records["event"]], report.events)
+        documents = []
+        for path in files:
+            try:
+                documents.append(READERS[path.suffix.lower()](path, options))
+            except ReadError as error:
+                run.errors.append(str(error))
+        # Definitions first, whichever file holds them, so that events may name any of them.
+        definitions = [item for document in documents for item in document.definitions]
+        records = run.validate(definitions)
+        _upsert_countries(connection, [r for r, item in records if item.kind == "country"], report.countries)
+        _upsert_topics(connection, [r for r, item in records if item.kind == "topic"], report.topics)
+        known = _Known(
+            countries=set(connection.execute(select(country.c.code)).scalars()),
+            topics=set(connection.execute(select(topic.c.slug)).scalars()),
+        )
+        for document in documents:
+            try:
+                for chunk in _chunks(document.events, CHUNK):
+                    valid = run.check_references(run.validate(chunk), known)
+                    if not run.errors:
+                        _upsert_event_chunk(connection, [record for record, _ in valid], report.events)
+            except ReadError as error:
+                run.errors.append(str(error))
+        if run.errors:
+            transaction.rollback()
+            raise IngestFailed(run.errors)
         if dry_run:
             transaction.rollback()
+        elif report.changed:
+            _bump_data_version(connection)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _bump_data_version(connection: Connection) -> None:
+    """Tell every cache that the data changed, and record the longest event for date filters."""
+    if connection.dialect.name == "sqlite":
+        span = func.max(func.julianday(event.c.last_date) - func.julianday(event.c.start_date))
+    else:
+        span = func.max(event.c.last_date - event.c.start_date)
+    longest = connection.execute(select(func.coalesce(span, 0))).scalar_one()
+    connection.execute(
+        update(data_version).values(
+            version=data_version.c.version + 1, changed_at=utc_now(), max_span_days=int(longest)
+        )
+    )
+    if connection.dialect.name == "sqlite":
+        # Refresh the statistics SQLite's planner reads, where the data changed enough to matter.
+        connection.exec_driver_sql("PRAGMA optimize")
 
 
 def _topic_names(engine: Engine) -> dict[str, str]:
@@ -113,15 +173,15 @@ def _topic_names(engine: Engine) -> dict[str, str]:
         return {name.casefold(): slug for slug, name in connection.execute(select(topic.c.slug, topic.c.name))}
 
 
-def _read_all(files: list[Path], options: ReaderOptions) -> tuple[list[RawItem], list[str]]:
-    items: list[RawItem] = []
-    errors: list[str] = []
-    for path in files:
-        try:
-            items += READERS[path.suffix.lower()](path, options)
-        except ReadError as error:
-            errors.append(str(error))
-    return items, errors
+def _chunks(items: Iterable[RawItem], size: int) -> Iterator[list[RawItem]]:
+    chunk: list[RawItem] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _label(item: RawItem) -> str:
@@ -130,29 +190,58 @@ def _label(item: RawItem) -> str:
     return f"{item.path}: {item.place()}{name}"
 
 
-def _validate(items: list[RawItem]) -> tuple[dict[str, list[tuple[BaseModel, RawItem]]], list[str]]:
-    records: dict[str, list[tuple[BaseModel, RawItem]]] = {kind: [] for kind in RECORD_TYPES}
-    errors: list[str] = []
-    first_seen: dict[tuple[str, str], RawItem] = {}
-    for item in items:
-        if not isinstance(item.data, dict):
-            errors.append(f"{_label(item)}: expected a mapping of fields, got {type(item.data).__name__}")
-            continue
-        try:
-            record = RECORD_TYPES[item.kind].model_validate(item.data)
-        except ValidationError as error:
-            errors += [f"{_label(item)}: {_describe(item, detail)}" for detail in error.errors()]
-            continue
-        key = getattr(record, KEY_FIELD[item.kind])
-        earlier = first_seen.setdefault((item.kind, key), item)
-        if earlier is not item:
-            errors.append(
-                f"{_label(item)}: {KEY_FIELD[item.kind]}: {key!r} is already used by "
-                f"{item.kind} #{earlier.position} in {earlier.path}"
-            )
-            continue
-        records[item.kind].append((record, item))
-    return records, errors
+@dataclass
+class _Known:
+    countries: set[str]
+    topics: set[str]
+
+
+@dataclass
+class _Run:
+    """What one ingest has seen so far: its errors, and where each key was first used."""
+
+    errors: list[str] = field(default_factory=list)
+    first_seen: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+
+    def validate(self, items: list[RawItem]) -> list[tuple[BaseModel, RawItem]]:
+        records = []
+        for item in items:
+            if not isinstance(item.data, dict):
+                self.errors.append(f"{_label(item)}: expected a mapping of fields, got {type(item.data).__name__}")
+                continue
+            try:
+                record = RECORD_TYPES[item.kind].model_validate(item.data)
+            except ValidationError as error:
+                self.errors += [f"{_label(item)}: {_describe(item, detail)}" for detail in error.errors()]
+                continue
+            key = getattr(record, KEY_FIELD[item.kind])
+            earlier = self.first_seen.setdefault((item.kind, key), (item.path, item.position))
+            if earlier != (item.path, item.position):
+                self.errors.append(
+                    f"{_label(item)}: {KEY_FIELD[item.kind]}: {key!r} is already used by "
+                    f"{item.kind} #{earlier[1]} in {earlier[0]}"
+                )
+                continue
+            records.append((record, item))
+        return records
+
+    def check_references(self, records: list[tuple[EventRecord, RawItem]], known: _Known) -> list:
+        """The records whose countries and topics all exist; errors for the others."""
+        valid = []
+        for record, item in records:
+            problems = [
+                f"{_label(item)}: {item.field_name('countries')}.{position}: unknown country code {code!r}"
+                for position, code in enumerate(record.countries, start=1)
+                if code not in known.countries
+            ] + [
+                f"{_label(item)}: {item.field_name('topics')}.{position}: unknown topic {slug!r}"
+                for position, slug in enumerate(record.topics, start=1)
+                if slug not in known.topics
+            ]
+            self.errors += problems
+            if not problems:
+                valid.append((record, item))
+        return valid
 
 
 def _describe(item: RawItem, detail: dict) -> str:
@@ -167,35 +256,6 @@ def _describe(item: RawItem, detail: dict) -> str:
     if detail["type"] != "value_error" and not isinstance(detail.get("input"), dict | list):
         return f"{path}: {str(detail.get('input'))[:60]!r}: {message}"
     return f"{path}: {message}"
-
-
-def _check_references(connection: Connection, records: dict) -> list[str]:
-    """Countries and topics must exist in the database or in this run's files."""
-    known_countries = {r.code for r, _ in records["country"]}
-    known_topics = {r.slug for r, _ in records["topic"]}
-    events = records["event"]
-    wanted_countries = {code for r, _ in events for code in r.countries} - known_countries
-    wanted_topics = {slug for r, _ in events for slug in r.topics} - known_topics
-    known_countries |= _existing(connection, country.c.code, wanted_countries)
-    known_topics |= _existing(connection, topic.c.slug, wanted_topics)
-    errors = []
-    for record, item in events:
-        for position, code in enumerate(record.countries, start=1):
-            if code not in known_countries:
-                field = item.field_name("countries")
-                errors.append(f"{_label(item)}: {field}.{position}: unknown country code {code!r}")
-        for position, slug in enumerate(record.topics, start=1):
-            if slug not in known_topics:
-                errors.append(f"{_label(item)}: {item.field_name('topics')}.{position}: unknown topic {slug!r}")
-    return errors
-
-
-def _existing(connection: Connection, column, keys: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    keys = list(keys)
-    for start in range(0, len(keys), CHUNK):
-        found |= set(connection.execute(select(column).where(column.in_(keys[start : start + CHUNK]))).scalars())
-    return found
 
 
 def _upsert_countries(connection: Connection, records: list[CountryRecord], counts: Counts) -> None:
@@ -254,36 +314,35 @@ def _snapshot(row: dict, countries: Iterable[str], topics: Iterable[str], source
     return (tuple(sorted(row.items())), tuple(sorted(countries)), tuple(sorted(topics)), tuple(sources))
 
 
-def _upsert_events(connection: Connection, records: list[EventRecord], counts: Counts) -> None:
-    for start in range(0, len(records), CHUNK):
-        _upsert_event_chunk(connection, records[start : start + CHUNK], counts)
-
-
 def _upsert_event_chunk(connection: Connection, records: list[EventRecord], counts: Counts) -> None:
-    slugs = [r.slug for r in records]
-    stored = _stored_snapshots(connection, slugs)
+    if not records:
+        return
+    stored = _stored_snapshots(connection, [r.slug for r in records])
     now = utc_now()
     new, changed = [], []
     for record in records:
         row = _event_row(record)
         if record.slug not in stored:
-            new.append(record)
+            new.append((record, row))
             continue
         event_id, snapshot = stored[record.slug]
         if snapshot != _snapshot(row, record.countries, record.topics, _source_rows(record)):
             changed.append((event_id, record))
     if new:
-        connection.execute(
-            insert(event),
-            [{"slug": r.slug, **_event_row(r), "created_at": now, "updated_at": now} for r in new],
+        columns = ["slug", *_EVENT_FIELD_NAMES, "created_at", "updated_at"]
+        _bulk_insert(
+            connection,
+            event,
+            columns,
+            [(r.slug, *(row[name] for name in _EVENT_FIELD_NAMES), now, now) for r, row in new],
         )
         new_ids = {
             slug: event_id
             for slug, event_id in connection.execute(
-                select(event.c.slug, event.c.id).where(event.c.slug.in_([r.slug for r in new]))
+                select(event.c.slug, event.c.id).where(event.c.slug.in_([r.slug for r, _ in new]))
             )
         }
-        _insert_relations(connection, [(new_ids[r.slug], r) for r in new])
+        _insert_relations(connection, [(new_ids[r.slug], r) for r, _ in new])
     for event_id, record in changed:
         connection.execute(update(event).where(event.c.id == event_id).values(**_event_row(record), updated_at=now))
     if changed:
@@ -297,23 +356,50 @@ def _upsert_event_chunk(connection: Connection, records: list[EventRecord], coun
 
 
 def _insert_relations(connection: Connection, events: list[tuple[int, EventRecord]]) -> None:
-    countries = [{"event_id": i, "country_code": code} for i, r in events for code in r.countries]
-    topics = [{"event_id": i, "topic_slug": slug} for i, r in events for slug in r.topics]
-    sources = [
-        {
-            "event_id": i,
-            "position": position,
-            "url": s.url,
-            "title": s.title,
-            "publisher": s.publisher,
-            "published_date": s.published,
-        }
-        for i, r in events
-        for position, s in enumerate(r.sources)
-    ]
-    for table, rows in ((event_country, countries), (event_topic, topics), (source, sources)):
-        if rows:
-            connection.execute(insert(table), rows)
+    _bulk_insert(
+        connection, event_country, ["event_id", "country_code"], [(i, code) for i, r in events for code in r.countries]
+    )
+    _bulk_insert(
+        connection, event_topic, ["event_id", "topic_slug"], [(i, slug) for i, r in events for slug in r.topics]
+    )
+    _bulk_insert(
+        connection,
+        source,
+        ["event_id", "position", "url", "title", "publisher", "published_date"],
+        [
+            (i, position, s.url, s.title, s.publisher, s.published)
+            for i, r in events
+            for position, s in enumerate(r.sources)
+        ],
+    )
+
+
+def _bulk_insert(connection: Connection, table, columns: list[str], rows: list[tuple]) -> None:
+    """executemany straight to the driver: Core's per-row parameter processing costs more than SQLite's insert."""
+    if not rows:
+        return
+    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([placeholder] * len(columns))})"
+    if connection.dialect.name == "sqlite":
+        # The text forms SQLAlchemy itself stores for Date and DateTime columns in SQLite.
+        dated = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, Date | DateTime)]
+        if dated:
+            rows = [_sqlite_dates(row, dated) for row in rows]
+    connection.exec_driver_sql(statement, rows)
+
+
+def _sqlite_dates(row: tuple, positions: list[int]) -> tuple:
+    values = list(row)
+    for i in positions:
+        values[i] = _sqlite_date_text(values[i])
+    return tuple(values)
+
+
+@lru_cache(maxsize=65536)
+def _sqlite_date_text(value: date | datetime | None) -> str | None:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat() if value is not None else None
 
 
 def _stored_snapshots(connection: Connection, slugs: list[str]) -> dict[str, tuple[int, tuple]]:
@@ -353,8 +439,8 @@ def _grouped(connection: Connection, column, ids: list[int]) -> dict[int, list[s
     return grouped
 
 
-_EVENT_FIELDS = [
-    event.c[name]
+_EVENT_FIELD_NAMES = [
+    name
     for name in (
         "title",
         "summary",
@@ -368,3 +454,4 @@ _EVENT_FIELDS = [
         "importance",
     )
 ]
+_EVENT_FIELDS = [event.c[name] for name in _EVENT_FIELD_NAMES]

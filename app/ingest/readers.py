@@ -7,6 +7,7 @@ each record field, so an error points at what the person editing the file sees.
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,14 @@ class RawItem:
         return self.field_names.get(name, name)
 
 
+@dataclass
+class ReadDocument:
+    """A file's countries and topics, and its events (which a reader may yield lazily)."""
+
+    definitions: list[RawItem]
+    events: Iterable[RawItem]
+
+
 class ReadError(Exception):
     """A file that cannot be read at all; the message names the file and, where known, the line."""
 
@@ -65,7 +74,7 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def read_yaml(path: Path, options: ReaderOptions) -> list[RawItem]:
+def read_yaml(path: Path, options: ReaderOptions) -> ReadDocument:
     try:
         document = yaml.load(read_text(path), Loader=_YamlLoader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as error:
@@ -77,7 +86,7 @@ def read_yaml(path: Path, options: ReaderOptions) -> list[RawItem]:
     return _seed_document(path, document)
 
 
-def read_json(path: Path, options: ReaderOptions) -> list[RawItem]:
+def read_json(path: Path, options: ReaderOptions) -> ReadDocument:
     """Our own seed format written as JSON, or a TimelineJS document (its dates are objects)."""
     try:
         document = json.loads(read_text(path))
@@ -88,16 +97,23 @@ def read_json(path: Path, options: ReaderOptions) -> list[RawItem]:
     return _seed_document(path, document)
 
 
-def read_csv(path: Path, options: ReaderOptions) -> list[RawItem]:
-    """A header row with the export's columns, then one event per row."""
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+def read_csv(path: Path, options: ReaderOptions) -> ReadDocument:
+    """A header row with the export's columns, then one event per row, read as they are needed."""
+    file = io.StringIO(read_text(path), newline="")
+    reader = csv.DictReader(file)
     header = reader.fieldnames or []
     unknown = [name for name in header if name not in spreadsheet.COLUMNS]
     missing = [name for name in spreadsheet.REQUIRED_COLUMNS if name not in header]
     if unknown or missing:
         problems = [f"unknown column {name!r}" for name in unknown] + [f"missing column {name!r}" for name in missing]
         raise ReadError(f"{path}:1: {'; '.join(problems)}; expected columns: {', '.join(spreadsheet.COLUMNS)}")
-    items = []
+    return ReadDocument([], _csv_rows(path, reader))
+
+
+_CSV_FIELD_NAMES = {name: f"column {column}" for name, column in spreadsheet.FIELD_COLUMNS.items()}
+
+
+def _csv_rows(path: Path, reader: csv.DictReader) -> Iterator[RawItem]:
     line = 1
     try:
         for position, row in enumerate(reader, start=1):
@@ -105,22 +121,13 @@ def read_csv(path: Path, options: ReaderOptions) -> list[RawItem]:
             start_line, line = line + 1, reader.line_num
             if None in row:
                 raise ReadError(f"{path}:{start_line}: more cells than columns in the header")
-            items.append(
-                RawItem(
-                    str(path),
-                    "event",
-                    position,
-                    spreadsheet.record_data(row),
-                    where=f"line {start_line}",
-                    field_names={name: f"column {column}" for name, column in spreadsheet.FIELD_COLUMNS.items()},
-                )
-            )
+            data = spreadsheet.record_data(row)
+            yield RawItem(str(path), "event", position, data, where=f"line {start_line}", field_names=_CSV_FIELD_NAMES)
     except csv.Error as error:
         raise ReadError(f"{path}:{reader.line_num}: not valid CSV: {error}") from None
-    return items
 
 
-def _seed_document(path: Path, document: object) -> list[RawItem]:
+def _seed_document(path: Path, document: object) -> ReadDocument:
     if not isinstance(document, dict):
         raise ReadError(f"{path}: expected a mapping with 'countries', 'topics' or 'events' at the top")
     unknown = [str(key) for key in document if key not in KINDS]
@@ -128,13 +135,13 @@ def _seed_document(path: Path, document: object) -> list[RawItem]:
         raise ReadError(
             f"{path}: unknown top-level key {', '.join(map(repr, unknown))}; expected countries, topics or events"
         )
-    items = []
+    items: dict[str, list[RawItem]] = {}
     for key, kind in KINDS.items():
         entries = document.get(key) or []
         if not isinstance(entries, list):
             raise ReadError(f"{path}: '{key}' must be a list")
-        items += [RawItem(str(path), kind, position, data) for position, data in enumerate(entries, start=1)]
-    return items
+        items[kind] = [RawItem(str(path), kind, position, data) for position, data in enumerate(entries, start=1)]
+    return ReadDocument(items["country"] + items["topic"], items["event"])
 
 
 def _is_timelinejs(document: object) -> bool:
@@ -146,7 +153,7 @@ def _is_timelinejs(document: object) -> bool:
     )
 
 
-def _timelinejs_document(path: Path, document: dict, options: ReaderOptions) -> list[RawItem]:
+def _timelinejs_document(path: Path, document: dict, options: ReaderOptions) -> ReadDocument:
     if not options.countries:
         raise ReadError(
             f"{path}: TimelineJS files name no countries; give them with --country (e.g. --country IN --country CN)"
@@ -165,7 +172,7 @@ def _timelinejs_document(path: Path, document: dict, options: ReaderOptions) -> 
             else slide
         )
         items.append(RawItem(str(path), "event", position, data, field_names=timelinejs.FIELD_NAMES))
-    return items
+    return ReadDocument([], items)
 
 
 READERS = {".yaml": read_yaml, ".yml": read_yaml, ".json": read_json, ".csv": read_csv}

@@ -1,7 +1,7 @@
 """The validated records every reader produces, whatever the file format."""
 
+import re
 from datetime import date
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -9,6 +9,8 @@ from app.dates import InvalidDate, parse_partial_date, period_end
 from app.models import Precision
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,118}[a-z0-9]$"
+# A scheme, a host, and no white space anywhere.
+_HTTP_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 # Titles are one line: CSV exports list several sources in one cell, a line each.
 ONE_LINE = r"^[^\r\n]*$"
 
@@ -37,8 +39,7 @@ class SourceRecord(Record):
     @field_validator("url")
     @classmethod
     def _http_url(cls, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        if not _HTTP_URL.match(url):
             raise ValueError(f"{url[:100]!r} is not an http or https URL")
         return url
 
@@ -90,20 +91,15 @@ class EventRecord(Record):
             raise ValueError(f"{value!r} is before start_date {start!r}")
         return value
 
-    @field_validator("countries", mode="before")
+    @field_validator("countries")
     @classmethod
-    def _upper_case_codes(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [code.strip().upper() if isinstance(code, str) else code for code in value]
-        return value
+    def _upper_case_codes(cls, codes: list[str]) -> list[str]:
+        return _without_repeats([code.upper() for code in codes])
 
-    @field_validator("countries", "topics")
+    @field_validator("topics")
     @classmethod
-    def _no_repeats(cls, values: list[str]) -> list[str]:
-        repeated = sorted({value for value in values if values.count(value) > 1})
-        if repeated:
-            raise ValueError(f"{', '.join(map(repr, repeated))} listed twice")
-        return values
+    def _no_repeated_topics(cls, slugs: list[str]) -> list[str]:
+        return _without_repeats(slugs)
 
     @property
     def start(self) -> tuple[date, Precision]:
@@ -116,3 +112,10 @@ class EventRecord(Record):
     @property
     def last_date(self) -> date:
         return period_end(*(self.end if self.end_date else self.start))
+
+
+def _without_repeats(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        repeated = sorted({value for value in values if values.count(value) > 1})
+        raise ValueError(f"{', '.join(map(repr, repeated))} listed twice")
+    return values

@@ -1,0 +1,99 @@
+"""HTTP caching for a read-mostly site: validators from the data version, 304 on revalidation.
+
+Every response to a GET depends only on its URL, the headers it varies on, and the data, which
+changes only when an ingest bumps the data version. So the ETag can be known before the route
+runs, and a client (or a CDN) that already holds the current version gets a 304 without any query
+or rendering.
+"""
+
+import hashlib
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.models import DataVersion
+
+# Shared caches may keep a page a minute and serve it stale while they revalidate.
+CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
+VARIED_HEADERS = ("hx-request", "hx-target", "hx-history-restore-request")
+
+
+class ConditionalGetMiddleware:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        version, changed_at = _data_version(scope["app"].state.engine)
+        request_headers = Headers(scope=scope)
+        tag = _etag(scope, request_headers, version)
+        last_modified = format_datetime(changed_at.replace(tzinfo=UTC), usegmt=True)
+        if tag in _listed_tags(request_headers.get("if-none-match", "")):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [
+                        (b"etag", tag.encode()),
+                        (b"last-modified", last_modified.encode()),
+                        (b"cache-control", CACHE_CONTROL.encode()),
+                        (b"vary", b"HX-Request, HX-Target, Accept-Encoding"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_validators(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("ETag", tag)
+                headers.setdefault("Last-Modified", last_modified)
+                headers.setdefault("Cache-Control", CACHE_CONTROL)
+            await send(message)
+
+        await self.app(scope, receive, send_with_validators)
+
+
+def _data_version(engine):
+    with engine.connect() as connection:
+        row = connection.execute(select(DataVersion.version, DataVersion.changed_at)).first()
+    return row if row else (0, datetime(1970, 1, 1))
+
+
+def _etag(scope: Scope, headers: Headers, version: int) -> str:
+    varied = "|".join(headers.get(name, "") for name in VARIED_HEADERS)
+    key = f"{scope['path']}?{scope['query_string'].decode('latin-1')}|{varied}"
+    # Weak: the gzip and plain forms of one response share it.
+    return f'W/"{version}-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"'
+
+
+def _listed_tags(header: str) -> set[str]:
+    tags = {tag.strip() for tag in header.split(",") if tag.strip()}
+    # A strong tag matches its weak form under weak comparison (RFC 9110 §8.8.3.2).
+    return tags | {f"W/{tag}" for tag in tags if not tag.startswith("W/")}
+
+
+class VersionedStaticFiles(StaticFiles):
+    """Static files whose URLs carry a hash of their content, so browsers may keep them for a year."""
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def static_versions(folder: Path) -> dict[str, str]:
+    """Each static file's name and a short hash of its content, for `?v=` in its URL."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=6).hexdigest()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }

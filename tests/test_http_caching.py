@@ -1,0 +1,54 @@
+"""Validators from the data version, 304 on revalidation, compression and long-lived static files."""
+
+import re
+
+from app.ingest import ingest
+from tests.conftest import REFERENCE, write
+
+
+def test_pages_carry_validators_and_cache_control(client):
+    response = client.get("/?country=IN")
+    assert re.fullmatch(r'W/"\d+-[0-9a-f]{16}"', response.headers["etag"])
+    assert response.headers["last-modified"].endswith("GMT")
+    assert response.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=300"
+
+
+def test_revalidation_with_the_current_tag_answers_304_without_a_body(client):
+    tag = client.get("/api/events?country=IN").headers["etag"]
+    response = client.get("/api/events?country=IN", headers={"If-None-Match": tag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == tag
+
+
+def test_fragment_and_page_of_one_url_have_different_tags(client):
+    page = client.get("/?country=IN").headers["etag"]
+    fragment = client.get("/?country=IN", headers={"HX-Request": "true"}).headers["etag"]
+    assert page != fragment
+
+
+def test_an_ingest_that_changes_data_changes_every_tag(client, seeded_engine, tmp_path):
+    tag = client.get("/").headers["etag"]
+    ingest(seeded_engine, [REFERENCE])
+    assert client.get("/").headers["etag"] == tag
+    write(tmp_path, "more.yaml", REFERENCE.read_text().replace("Border war", "The border war"))
+    ingest(seeded_engine, [tmp_path / "more.yaml"])
+    response = client.get("/", headers={"If-None-Match": tag})
+    assert response.status_code == 200
+    assert response.headers["etag"] != tag
+
+
+def test_errors_carry_no_validators(client):
+    assert "etag" not in client.get("/events/no-such-event").headers
+
+
+def test_html_is_compressed_for_clients_that_accept_it(client):
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+
+
+def test_static_files_are_versioned_and_cached_for_a_year(client):
+    href = re.search(r'href="(/static/app\.css\?v=[0-9a-f]+)"', client.get("/").text)[1]
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
