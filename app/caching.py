@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
+import anyio
 from sqlalchemy import select
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.staticfiles import StaticFiles
@@ -31,7 +32,7 @@ class ConditionalGetMiddleware:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
-        version, changed_at = _data_version(scope["app"].state.engine)
+        version, changed_at = _data_version(scope["app"].state.version_engine)
         request_headers = Headers(scope=scope)
         tag = _etag(scope, request_headers, version)
         last_modified = format_datetime(changed_at.replace(tzinfo=UTC), usegmt=True)
@@ -97,3 +98,23 @@ def static_versions(folder: Path) -> dict[str, str]:
         for path in folder.rglob("*")
         if path.is_file()
     }
+
+
+class ConcurrencyLimitMiddleware:
+    """At most `limit` requests inside the app at once; the rest wait their turn on the event loop.
+
+    Each request holds one pooled connection and, at times, one worker thread, from its first query
+    to its last byte (a streamed export included). With no more requests inside than threads and
+    connections, no request can wait on a resource that only a waiting request could free.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.semaphore = anyio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with self.semaphore:
+            await self.app(scope, receive, send)

@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     # Absolute links (canonical, Open Graph) use this when set; otherwise the request's own host.
     base_url: str | None = None
     page_size: int = 50
+    # Requests inside the app at once: each has a worker thread and a pooled database connection.
+    worker_threads: int = 8
     site_name: str = "Relations Timeline"
     # Where readers send corrections (the about page links it when set).
     corrections_url: str | None = None

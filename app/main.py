@@ -3,10 +3,11 @@
 import gc
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from app.caching import ConditionalGetMiddleware, VersionedStaticFiles
+from app.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware, VersionedStaticFiles
 from app.config import PROJECT_DIR, Settings, settings
 from app.db import make_engine
 from app.errors import install_error_handlers
@@ -14,12 +15,16 @@ from app.routes import api, exports, pages
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI):
+async def lifespan(app: FastAPI):
+    # A few threads, each with its own connection: more would only contend for the GIL and the pool.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     # What start-up allocated lives as long as the process: move it out of the collector's sight,
     # so full collections (the slowest requests otherwise) scan only what requests allocate.
     gc.collect()
     gc.freeze()
     yield
+    app.state.engine.dispose()
+    app.state.version_engine.dispose()
 
 
 def create_app(app_settings: Settings = settings) -> FastAPI:
@@ -29,7 +34,9 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
         summary="Dated, sourced events between countries, filterable by country, topic, date and words.",
         version="1",
     )
-    app.state.engine = make_engine(app_settings.database_url)
+    app.state.engine = make_engine(app_settings.database_url, app_settings.worker_threads)
+    # The conditional-GET check runs on the event loop: it gets a connection nobody else waits for.
+    app.state.version_engine = make_engine(app_settings.database_url, pool_size=1)
     app.state.settings = app_settings
     app.mount("/static", VersionedStaticFiles(directory=PROJECT_DIR / "static"), name="static")
     # Exports first: /events/{slug}.ics must win over the event page's /events/{slug}.
@@ -37,6 +44,7 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     install_error_handlers(app)
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=app_settings.worker_threads)
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     return app

@@ -7,7 +7,7 @@ plain dataclasses.
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -104,6 +104,18 @@ _EVENT_COLUMNS = [
     event.c.created_at,
     event.c.updated_at,
 ]
+_EVENT_FIELD_NAMES = [column.name for column in _EVENT_COLUMNS]
+# Each event's countries and topics come with it, as comma-separated keys (names come from Stats).
+_EVENT_COLUMNS += [
+    select(func.aggregate_strings(event_country.c.country_code, ","))
+    .where(event_country.c.event_id == event.c.id)
+    .scalar_subquery()
+    .label("country_codes"),
+    select(func.aggregate_strings(event_topic.c.topic_slug, ","))
+    .where(event_topic.c.event_id == event.c.id)
+    .scalar_subquery()
+    .label("topic_slugs"),
+]
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,8 @@ class Stats:
     countries: dict[str, int]
     topics: dict[str, int]
     max_span_days: int
+    country_names: dict[str, str]
+    topic_names: dict[str, str]
 
 
 _stats_cache: dict[tuple[str, int], Stats] = {}
@@ -125,7 +139,9 @@ def data_version(session: Session) -> int:
 
 
 def stats(session: Session) -> Stats:
-    """Counts per country and topic, read once per data version."""
+    """Counts per country and topic, read once per data version (and the version once per session)."""
+    if "stats" in session.info:
+        return session.info["stats"]
     version_row = session.execute(select(DataVersion.version, DataVersion.max_span_days)).first()
     version, max_span_days = version_row if version_row else (0, 0)
     key = (str(session.get_bind().url), version)
@@ -137,9 +153,12 @@ def stats(session: Session) -> Stats:
             countries=_key_counts(session, event_country.c.country_code),
             topics=_key_counts(session, event_topic.c.topic_slug),
             max_span_days=max_span_days,
+            country_names={code: name for code, name in session.execute(select(country.c.code, country.c.name))},
+            topic_names={slug: name for slug, name in session.execute(select(topic.c.slug, topic.c.name))},
         )
         _stats_cache.clear()
         _stats_cache[key] = cached
+    session.info["stats"] = cached
     return cached
 
 
@@ -285,7 +304,7 @@ def list_events(session: Session, timeline_filter: TimelineFilter, page: PageReq
     else:
         statement = statement.order_by(event.c.start_date, event.c.id)
     rows = session.execute(statement.limit(page.size + 1)).all()
-    items = _with_relations(session, [EventView(**row._mapping) for row in rows[: page.size]])
+    items = _with_relations(session, rows[: page.size])
     next_cursor = None
     if len(rows) > page.size:
         last = items[-1]
@@ -394,7 +413,7 @@ def get_event(session: Session, slug: str) -> EventView | None:
     row = session.execute(select(*_EVENT_COLUMNS).where(event.c.slug == slug)).first()
     if row is None:
         return None
-    return _with_relations(session, [EventView(**row._mapping)])[0]
+    return _with_relations(session, [row])[0]
 
 
 def neighbours(session: Session, current: EventView) -> Neighbours:
@@ -407,7 +426,7 @@ def neighbours(session: Session, current: EventView) -> Neighbours:
     after = session.execute(
         select(*_EVENT_COLUMNS).where(position > mark).order_by(event.c.start_date, event.c.id).limit(1)
     ).first()
-    return Neighbours(EventView(**before._mapping) if before else None, EventView(**after._mapping) if after else None)
+    return Neighbours(*(_with_relations(session, [row])[0] if row else None for row in (before, after)))
 
 
 def dataset_stats(session: Session) -> DatasetStats:
@@ -456,35 +475,25 @@ def existing_topic_slugs(session: Session, slugs: list[str]) -> set[str]:
     return set(session.execute(select(topic.c.slug).where(topic.c.slug.in_(slugs))).scalars())
 
 
-def _with_relations(session: Session, items: list[EventView]) -> list[EventView]:
-    """Attach countries, topics and sources with one query each."""
-    if not items:
-        return items
+def _with_relations(session: Session, rows) -> list[EventView]:
+    """Events from rows of _EVENT_COLUMNS, with country and topic names and their sources attached."""
+    if not rows:
+        return []
+    known = stats(session)
+    items = []
+    for row in rows:
+        values = row._mapping
+        item = EventView(**{name: values[name] for name in _EVENT_FIELD_NAMES})
+        codes = (values["country_codes"] or "").split(",")
+        item.countries = sorted(((c, known.country_names.get(c, c)) for c in codes if c), key=lambda p: p[1])
+        slugs = (values["topic_slugs"] or "").split(",")
+        item.topics = sorted(((t, known.topic_names.get(t, t)) for t in slugs if t), key=lambda p: p[1])
+        items.append(item)
     by_id = {item.id: item for item in items}
-    ids = list(by_id)
-    countries = session.execute(
-        select(event_country.c.event_id, country.c.code, country.c.name)
-        .join(country, country.c.code == event_country.c.country_code)
-        .where(event_country.c.event_id.in_(ids))
-        .order_by(event_country.c.event_id, country.c.name)
-    ).all()
-    for event_id, code, name in countries:
-        by_id[event_id].countries.append((code, name))
-    topics = session.execute(
-        select(event_topic.c.event_id, topic.c.slug, topic.c.name)
-        .join(topic, topic.c.slug == event_topic.c.topic_slug)
-        .where(event_topic.c.event_id.in_(ids))
-        .order_by(event_topic.c.event_id, topic.c.name)
-    ).all()
-    for event_id, slug, name in topics:
-        by_id[event_id].topics.append((slug, name))
-    sources: dict[int, list[SourceView]] = defaultdict(list)
     for row in session.execute(
         select(source.c.event_id, source.c.url, source.c.title, source.c.publisher, source.c.published_date)
-        .where(source.c.event_id.in_(ids))
+        .where(source.c.event_id.in_(list(by_id)))
         .order_by(source.c.event_id, source.c.position)
-    ).all():
-        sources[row.event_id].append(SourceView(row.url, row.title, row.publisher, row.published_date))
-    for event_id, item_sources in sources.items():
-        by_id[event_id].sources = item_sources
+    ):
+        by_id[row.event_id].sources.append(SourceView(row.url, row.title, row.publisher, row.published_date))
     return items

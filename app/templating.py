@@ -39,10 +39,6 @@ def timeline_url(timeline_filter: TimelineFilter | None = None, after: Cursor | 
     return f"{path}?{urlencode(items)}" if items else path
 
 
-def filter_of(country: list[str] = (), topic: list[str] = ()) -> TimelineFilter:
-    return TimelineFilter(countries=tuple(country), topics=tuple(topic))
-
-
 def export_links(timeline_filter: TimelineFilter) -> dict[str, str]:
     """The view's exports, for the pages that offer them."""
     return {
@@ -72,7 +68,6 @@ templates.env.filters.update(when=when, when_iso=when_iso, signed=signed)
 templates.env.globals.update(
     timeline_url=timeline_url,
     by_year=by_year,
-    filter_of=filter_of,
     static_url=static_url,
     export_links=export_links,
     site_url=site_url,

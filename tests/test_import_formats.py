@@ -180,3 +180,18 @@ def test_our_seed_format_can_be_written_as_json(engine, tmp_path):
     document = yaml.safe_load(REFERENCE.read_text())
     path = write(tmp_path, "reference.json", json.dumps(document))
     assert ingest(engine, [path]).events.created == 11
+
+
+def test_csv_that_is_not_utf8_is_reported_with_its_line(seeded_engine, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "2021-cafe,Caf\xe9,Fine.,2021,,IN,border,,https://example.org/a\n").encode("latin-1"))
+    with pytest.raises(IngestFailed) as failure:
+        ingest(seeded_engine, [path])
+    assert failure.value.errors == [f"{path}:2: the file is not UTF-8 text (byte 0xe9); save it as UTF-8"]
+
+
+def test_empty_csv_is_reported(seeded_engine, tmp_path):
+    path = write(tmp_path, "empty.csv", "")
+    with pytest.raises(IngestFailed) as failure:
+        ingest(seeded_engine, [path])
+    assert failure.value.errors == [f"{path}: the file is empty"]

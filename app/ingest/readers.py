@@ -4,8 +4,8 @@ A reader says where each item sits in its file ('event #12', 'line 40') and what
 each record field, so an error points at what the person editing the file sees.
 """
 
+import codecs
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -67,11 +67,8 @@ def read_text(path: Path) -> str:
     try:
         # utf-8-sig: a byte-order mark, as some editors write, is not part of the data.
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ReadError(
-            f"{path}:{line}: the file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
-        ) from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
 
 
 def read_yaml(path: Path, options: ReaderOptions) -> ReadDocument:
@@ -98,33 +95,61 @@ def read_json(path: Path, options: ReaderOptions) -> ReadDocument:
 
 
 def read_csv(path: Path, options: ReaderOptions) -> ReadDocument:
-    """A header row with the export's columns, then one event per row, read as they are needed."""
-    file = io.StringIO(read_text(path), newline="")
-    reader = csv.DictReader(file)
-    header = reader.fieldnames or []
+    """A header row with the export's columns, then one event per row, read from disk as needed."""
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        try:
+            header = next(csv.reader(file), [])
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+    if not [name for name in header if name.strip()]:
+        raise ReadError(f"{path}: the file is empty")
     unknown = [name for name in header if name not in spreadsheet.COLUMNS]
     missing = [name for name in spreadsheet.REQUIRED_COLUMNS if name not in header]
     if unknown or missing:
         problems = [f"unknown column {name!r}" for name in unknown] + [f"missing column {name!r}" for name in missing]
         raise ReadError(f"{path}:1: {'; '.join(problems)}; expected columns: {', '.join(spreadsheet.COLUMNS)}")
-    return ReadDocument([], _csv_rows(path, reader))
+    return ReadDocument([], _csv_rows(path))
 
 
 _CSV_FIELD_NAMES = {name: f"column {column}" for name, column in spreadsheet.FIELD_COLUMNS.items()}
 
 
-def _csv_rows(path: Path, reader: csv.DictReader) -> Iterator[RawItem]:
+def _csv_rows(path: Path) -> Iterator[RawItem]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.DictReader(file)
+        line = 1
+        try:
+            for position, row in enumerate(reader, start=1):
+                # A row can span several lines (quoted line breaks): report the line it starts on.
+                start_line, line = line + 1, reader.line_num
+                if None in row:
+                    raise ReadError(f"{path}:{start_line}: more cells than columns in the header")
+                data = spreadsheet.record_data(row)
+                yield RawItem(
+                    str(path), "event", position, data, where=f"line {start_line}", field_names=_CSV_FIELD_NAMES
+                )
+        except csv.Error as error:
+            raise ReadError(f"{path}:{reader.line_num}: not valid CSV: {error}") from None
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+
+
+def _not_utf8(path: Path) -> ReadError:
+    """The error for a file that does not decode, naming the line of its first bad byte."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     line = 1
-    try:
-        for position, row in enumerate(reader, start=1):
-            # A row can span several lines (quoted line breaks): report the line it starts on.
-            start_line, line = line + 1, reader.line_num
-            if None in row:
-                raise ReadError(f"{path}:{start_line}: more cells than columns in the header")
-            data = spreadsheet.record_data(row)
-            yield RawItem(str(path), "event", position, data, where=f"line {start_line}", field_names=_CSV_FIELD_NAMES)
-    except csv.Error as error:
-        raise ReadError(f"{path}:{reader.line_num}: not valid CSV: {error}") from None
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 16):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                bad = max(error.start - len(error.object) + len(chunk), 0)
+                line += chunk[:bad].count(b"\n")
+                return ReadError(
+                    f"{path}:{line}: the file is not UTF-8 text (byte 0x{chunk[bad]:02x}); save it as UTF-8"
+                )
+            line += chunk.count(b"\n")
+    return ReadError(f"{path}:{line}: the file is not UTF-8 text; save it as UTF-8")
 
 
 def _seed_document(path: Path, document: object) -> ReadDocument:

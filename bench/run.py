@@ -1,0 +1,505 @@
+"""`make bench`: build 10k/100k/1M databases through `timeline ingest`, load them with wrk, and
+write bench/RESULTS.md with every figure next to its target (Datasette measured on the same files).
+
+    python -m bench.run [--sizes 10000,100000,1000000] [--seconds 5] [--rounds 3]
+
+Each figure is the median of --rounds runs. Throughput runs use 32 connections; latency runs use
+one, so the p50 and p99 are one request's own time. Before measuring, each URL is requested once,
+as a visitor's first request would be, so counts and facets are cached as they would be for the
+second visitor; the `cold` rows say what a first request costs.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+DATA = BENCH / "data"
+VENV_BIN = Path(sys.executable).parent
+DATASETTE_VENV = DATA / "datasette-venv"
+DATASETTE_VERSION = "0.65.5"
+
+HEADLINE = "/?country=IN&country=CN&topic=border"
+RARE = "/?country=NP"
+COMMON = "/?country=IN"
+COMMON_WORD = "/?q=talks"
+FRAGMENT_HEADERS = {"HX-Request": "true", "HX-Target": "results"}
+
+
+@dataclass
+class Run:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class SizeResults:
+    events: int
+    ingest_seconds: float = 0.0
+    ingest_rss_mb: float = 0.0
+    runs: dict[str, Run] = field(default_factory=dict)
+    cold_ms: dict[str, float] = field(default_factory=dict)
+    server_rss_mb: float = 0.0
+    export_rss_added_mb: float = 0.0
+    export_rows: int = 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-datasette", action="store_true")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    DATA.mkdir(exist_ok=True)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    results = {size: measure_size(size, args) for size in sizes}
+    yaml_rate = measure_yaml_ingest(min(sizes[-1], 20000))
+    datasette = None
+    if not args.no_datasette and 100000 in results:
+        datasette = measure_datasette(database_file(100000), args)
+    first_visit = first_visit_bytes(results)
+    write_results(results, datasette, yaml_rate, first_visit, args)
+    print(f"wrote {BENCH / 'RESULTS.md'}")
+    return 0
+
+
+def database_file(size: int) -> Path:
+    return DATA / f"timeline-{size}.db"
+
+
+def build_database(size: int) -> tuple[float, float]:
+    """Generate the events, migrate a new database and ingest them; the ingest's seconds and peak RSS."""
+    source = DATA / f"events-{size}.csv"
+    if not source.exists():
+        run([VENV_BIN / "python", "-m", "bench.generate", "--events", str(size), "--out", source])
+    database = database_file(size)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{database}"}
+    run([VENV_BIN / "timeline", "migrate"], env=env)
+    run([VENV_BIN / "timeline", "ingest", PROJECT / "seeds/countries.yaml", PROJECT / "seeds/topics.yaml"], env=env)
+    started = time.perf_counter()
+    output = run(["/usr/bin/time", "-v", VENV_BIN / "timeline", "ingest", source], env=env)
+    seconds = time.perf_counter() - started
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", output)[1])
+    return seconds, rss_kb / 1024
+
+
+def measure_yaml_ingest(size: int) -> float:
+    """Events per second through the YAML reader (its own figure: YAML parsing dominates)."""
+    source = DATA / f"events-{size}.yaml"
+    if not source.exists():
+        run([VENV_BIN / "python", "-m", "bench.generate", "--events", str(size), "--out", source])
+    database = DATA / "timeline-yaml.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{database}"}
+    run([VENV_BIN / "timeline", "migrate"], env=env)
+    run([VENV_BIN / "timeline", "ingest", PROJECT / "seeds/countries.yaml", PROJECT / "seeds/topics.yaml"], env=env)
+    started = time.perf_counter()
+    run([VENV_BIN / "timeline", "ingest", source], env=env)
+    return size / (time.perf_counter() - started)
+
+
+def measure_size(size: int, args) -> SizeResults:
+    print(f"== {size:,} events", file=sys.stderr)
+    results = SizeResults(size)
+    results.ingest_seconds, results.ingest_rss_mb = build_database(size)
+    with Server(database_file(size)) as server:
+        for name, path in (("page", HEADLINE), ("rare", RARE), ("common", COMMON), ("search", COMMON_WORD)):
+            results.cold_ms[name] = server.time_first_request(path)
+        plan = [
+            ("page-32", HEADLINE, {}, 32),
+            ("fragment-32", HEADLINE, FRAGMENT_HEADERS, 32),
+            ("api-32", "/api/events" + HEADLINE[1:], {}, 32),
+            ("page-1", HEADLINE, {}, 1),
+            ("fragment-1", HEADLINE, FRAGMENT_HEADERS, 1),
+            ("api-1", "/api/events" + HEADLINE[1:], {}, 1),
+            ("rare-1", RARE, {}, 1),
+            ("common-1", COMMON, {}, 1),
+            ("search-1", COMMON_WORD, {}, 1),
+        ]
+        for name, path, headers, connections in plan:
+            server.get(path, headers)
+            results.runs[name] = median_run(
+                [wrk(server.url + path, headers, connections, args.seconds) for _ in range(args.rounds)]
+            )
+        results.server_rss_mb = server.rss_mb()
+        before = server.peak_rss_mb()
+        results.export_rows = server.download_lines("/events.csv") - 1
+        results.export_rss_added_mb = server.peak_rss_mb() - before
+    return results
+
+
+class Server:
+    """`timeline serve` (one uvicorn worker) on a free loopback port."""
+
+    def __init__(self, database: Path):
+        self.database = database
+
+    def __enter__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{self.database}"}
+        self.process = subprocess.Popen(
+            [VENV_BIN / "timeline", "serve", "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self.url + "/healthz", alternatives=[self.url + "/api/topics"])
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+    def get(self, path: str, headers: dict | None = None) -> bytes:
+        request = urllib.request.Request(self.url + path, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=600) as response:
+            return response.read()
+
+    def time_first_request(self, path: str) -> float:
+        started = time.perf_counter()
+        self.get(path)
+        return (time.perf_counter() - started) * 1000
+
+    def download_lines(self, path: str) -> int:
+        lines = 0
+        with urllib.request.urlopen(self.url + path, timeout=3600) as response:
+            for _ in response:
+                lines += 1
+        return lines
+
+    def _status(self, field_name: str) -> float:
+        text = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(rf"{field_name}:\s+(\d+) kB", text)[1]) / 1024
+
+    def rss_mb(self) -> float:
+        return self._status("VmRSS")
+
+    def peak_rss_mb(self) -> float:
+        return self._status("VmHWM")
+
+
+def wrk(url: str, headers: dict, connections: int, seconds: int) -> Run:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = run([*command, url])
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Run(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        p50_ms=_latency(output, "50%"),
+        p99_ms=_latency(output, "99%"),
+        errors=errors + (int(non_2xx[1]) if non_2xx else 0),
+    )
+
+
+def _latency(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def median_run(runs: list[Run]) -> Run:
+    return Run(
+        requests_per_second=statistics.median(r.requests_per_second for r in runs),
+        p50_ms=statistics.median(r.p50_ms for r in runs),
+        p99_ms=statistics.median(r.p99_ms for r in runs),
+        errors=sum(r.errors for r in runs),
+    )
+
+
+def measure_datasette(database: Path, args) -> dict[str, Run]:
+    """Datasette on the same file: its table page with and without facets, and a canned query."""
+    print("== Datasette", file=sys.stderr)
+    if not (DATASETTE_VENV / "bin" / "datasette").exists():
+        run([sys.executable, "-m", "venv", DATASETTE_VENV])
+        run([DATASETTE_VENV / "bin" / "pip", "install", "--quiet", f"datasette=={DATASETTE_VERSION}"])
+    canned = (
+        "select e.id, e.slug, e.title, e.summary, e.start_date from event e "
+        "where exists (select 1 from event_country c where c.event_id = e.id and c.country_code = 'IN') "
+        "and exists (select 1 from event_country c where c.event_id = e.id and c.country_code = 'CN') "
+        "and exists (select 1 from event_topic t where t.event_id = e.id and t.topic_slug = 'border') "
+        "order by e.start_date, e.id limit 50"
+    )
+    metadata = DATA / "datasette-metadata.json"
+    name = database.stem
+    metadata.write_text(json.dumps({"databases": {name: {"queries": {"bilateral_border": canned}}}}))
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            DATASETTE_VENV / "bin" / "datasette",
+            "serve",
+            "-i",
+            database,
+            "-p",
+            str(port),
+            "-m",
+            metadata,
+            "--setting",
+            "sql_time_limit_ms",
+            "10000",
+            "--setting",
+            "facet_time_limit_ms",
+            "10000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/{name}"
+    try:
+        wait_for(base + ".json")
+        plan = {
+            "table-facets": f"{base}/event?_facet=importance&_facet=date_precision&_facet=tone",
+            "table": f"{base}/event?_nofacet=1&_nocount=1",
+            "table-json": f"{base}/event.json?_nofacet=1&_nocount=1",
+            "canned": f"{base}/bilateral_border",
+            "canned-json": f"{base}/bilateral_border.json",
+        }
+        results = {}
+        for key, url in plan.items():
+            urllib.request.urlopen(url, timeout=600).read()
+            results[key] = median_run([wrk(url, {}, 32, args.seconds) for _ in range(args.rounds)])
+        return results
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def first_visit_bytes(results) -> dict[str, int]:
+    """Compressed bytes of everything the first visit to / downloads (HTML, CSS, JS)."""
+    size = min(results)
+    with Server(database_file(size)) as server:
+        html = server.get("/")
+        assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
+        parts = {"/": len(gzip.compress(html, 6))}
+        for asset in assets:
+            parts[asset.decode()] = len(gzip.compress(server.get(asset.decode()), 6))
+    return parts
+
+
+def write_results(results, datasette, yaml_rate, first_visit, args) -> None:
+    lines = ["# Benchmark results", "", *machine_lines(), "", "## Method", "", *method_lines(args), ""]
+    largest = max(results)
+    hundred = results.get(100000)
+    small = results.get(10000)
+
+    def check(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    targets = []
+    if hundred:
+        page = hundred.runs["page-32"].requests_per_second
+        targets.append(("Timeline page, 100k, 32 connections", f"{page:,.0f} req/s", "≥ 300 req/s", check(page >= 300)))
+        if datasette:
+            plain = datasette["table"].requests_per_second
+            faceted = datasette["table-facets"].requests_per_second
+            targets.append(
+                (
+                    "… vs Datasette table page without facets",
+                    f"{page / plain:.1f}×",
+                    "≥ 3.5×",
+                    check(page / plain >= 3.5),
+                )
+            )
+            targets.append(
+                (
+                    "… vs Datasette table page with facets",
+                    f"{page / faceted:.0f}×",
+                    "≥ 100×",
+                    check(page / faceted >= 100),
+                )
+            )
+        fragment = hundred.runs["fragment-32"].requests_per_second
+        targets.append(
+            ("htmx fragment, 100k, 32 connections", f"{fragment:,.0f} req/s", "≥ 400 req/s", check(fragment >= 400))
+        )
+        if datasette:
+            api = hundred.runs["api-32"].requests_per_second
+            canned = datasette["canned-json"].requests_per_second
+            targets.append(
+                (
+                    "/api/events vs Datasette canned-SQL JSON",
+                    f"{api / canned:.1f}× ({api:,.0f} vs {canned:,.0f} req/s)",
+                    "≥ 1.5×",
+                    check(api / canned >= 1.5),
+                )
+            )
+    for size in (s for s in (100000, 1000000) if s in results):
+        for kind in ("rare", "common"):
+            p50 = results[size].runs[f"{kind}-1"].p50_ms
+            targets.append(
+                (
+                    f"{kind.capitalize()} filter p50, {size:,}, 1 connection",
+                    f"{p50:.2f} ms",
+                    "≤ 10 ms",
+                    check(p50 <= 10),
+                )
+            )
+    if small and largest != 10000:
+        for kind in ("page", "fragment", "api"):
+            ratio = results[largest].runs[f"{kind}-1"].p50_ms / small.runs[f"{kind}-1"].p50_ms
+            targets.append((f"Growth of {kind} p50, {largest:,} ÷ 10k", f"{ratio:.2f}×", "≤ 1.5×", check(ratio <= 1.5)))
+    if hundred:
+        for kind in ("page", "api"):
+            p99 = hundred.runs[f"{kind}-1"].p99_ms
+            targets.append(
+                (f"{kind.capitalize()} p99, 100k, 1 connection", f"{p99:.2f} ms", "≤ 15 ms", check(p99 <= 15))
+            )
+    search = results[largest].runs["search-1"].p50_ms
+    targets.append((f"Common-word search p50, {largest:,}", f"{search:.2f} ms", "≤ 20 ms", check(search <= 20)))
+    if hundred:
+        rate = hundred.events / hundred.ingest_seconds
+        targets.append(
+            ("Ingest 100k from CSV, validation included", f"{rate:,.0f} events/s", "≥ 20,000/s", check(rate >= 20000))
+        )
+    targets.append(("Ingest from YAML (its own figure)", f"{yaml_rate:,.0f} events/s", "documented", "—"))
+    rss = results[largest].server_rss_mb
+    targets.append((f"Server RSS serving {largest:,}", f"{rss:.0f} MB", "≤ 200 MB", check(rss <= 200)))
+    added = results[largest].export_rss_added_mb
+    targets.append(
+        (f"CSV export of {results[largest].export_rows:,} rows adds", f"{added:.1f} MB", "≤ 50 MB", check(added <= 50))
+    )
+    total = sum(first_visit.values())
+    targets.append(
+        ("First visit to / (HTML, CSS, JS, gzip)", f"{total / 1024:.1f} KB", "≤ 60 KB", check(total <= 60 * 1024))
+    )
+
+    lines += ["## Targets", "", "| figure | measured | target | |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in targets]
+    lines += [
+        "",
+        "## All runs (medians)",
+        "",
+        "| events | run | req/s | p50 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for size, result in results.items():
+        for name, r in result.runs.items():
+            lines.append(
+                f"| {size:,} | {name} | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} |"
+            )
+    lines += [
+        "",
+        "## First requests (cold caches)",
+        "",
+        "| events | " + " | ".join(next(iter(results.values())).cold_ms) + " |",
+    ]
+    lines += ["|---|" + "---|" * len(next(iter(results.values())).cold_ms)]
+    for size, result in results.items():
+        lines.append(f"| {size:,} | " + " | ".join(f"{v:.0f} ms" for v in result.cold_ms.values()) + " |")
+    lines += [
+        "",
+        "## Ingest and memory",
+        "",
+        "| events | ingest s | events/s | ingest peak RSS MB | server RSS MB |",
+        "|---|---|---|---|---|",
+    ]
+    for size, result in results.items():
+        lines.append(
+            f"| {size:,} | {result.ingest_seconds:.1f} | {size / result.ingest_seconds:,.0f} | "
+            f"{result.ingest_rss_mb:.0f} | {result.server_rss_mb:.0f} |"
+        )
+    if datasette:
+        lines += [
+            "",
+            f"## Datasette {DATASETTE_VERSION} on the 100k file (32 connections)",
+            "",
+            "| run | req/s | p50 ms |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {name} | {r.requests_per_second:,.1f} | {r.p50_ms:.1f} |" for name, r in datasette.items()]
+    lines += ["", "## First visit", "", "| resource | gzip bytes |", "|---|---|"]
+    lines += [f"| `{name}` | {size:,} |" for name, size in first_visit.items()]
+    (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
+
+
+def machine_lines() -> list[str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1]) // 1024 // 1024
+    versions = subprocess.run(
+        [VENV_BIN / "python", "-m", "pip", "list", "--format=json"], capture_output=True, text=True
+    ).stdout
+    wanted = {"fastapi", "uvicorn", "sqlalchemy", "sqlmodel", "jinja2", "pydantic"}
+    packages = ", ".join(f"{p['name']} {p['version']}" for p in json.loads(versions) if p["name"].lower() in wanted)
+    import sqlite3
+
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    return [
+        f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"- Machine: {os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; {packages}",
+        f"- Load tool: {wrk_version.strip()}",
+    ]
+
+
+def method_lines(args) -> list[str]:
+    return [
+        "- Data: `python -m bench.generate` (deterministic, seed 2025), ingested with `timeline ingest` into a new "
+        "SQLite file per size after `timeline migrate`.",
+        "- Server: `timeline serve` (one uvicorn worker), on the same machine as the load tool.",
+        f"- Each figure: the median of {args.rounds} wrk runs of {args.seconds} s; 32 connections for throughput, "
+        "1 for latency. Every URL is requested once before it is measured (a first visitor fills the count and "
+        "facet caches, as in production); the cold table shows those first requests.",
+        f"- Timeline URL: `{HEADLINE}`, its fragment with `HX-Request`, and `/api/events` with the same filter. "
+        f"Rarest filter: `{RARE}` (≈0.15% of events); most common: `{COMMON}`; common word: `{COMMON_WORD}`.",
+        "- Datasette: the same 100k file opened immutable (`-i`), table page with three facets, without facets "
+        "(`_nofacet=1&_nocount=1`), and a canned query with the country and topic joins, HTML and JSON.",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, alternatives: list[str] = (), seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for candidate in (url, *alternatives):
+            try:
+                urllib.request.urlopen(candidate, timeout=5).read()
+                return
+            except OSError:
+                pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def run(command, env=None) -> str:
+    result = subprocess.run([str(part) for part in command], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, command))} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout + result.stderr
+
+
+if __name__ == "__main__":
+    sys.exit(main())
