@@ -4,12 +4,37 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate ingest serve lint clean
+# axe-core checks the pages for accessibility in the browser tests; it comes from the npm registry.
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE := tests/.assets/axe-core/axe-$(AXE_CORE_VERSION).min.js
+
+.PHONY: run test install install-dev test-assets screenshots fuzz bench migrate ingest serve lint clean
 
 run: install migrate ingest serve
 
-test: install-dev
+test: install-dev test-assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-assets: $(AXE_CORE)
+
+$(AXE_CORE):
+	rm -rf $(@D) && mkdir -p $(@D)
+	cd $(@D) && npm pack --silent --no-fund axe-core@$(AXE_CORE_VERSION) >/dev/null
+	tar -xzf $(@D)/axe-core-$(AXE_CORE_VERSION).tgz -C $(@D) --strip-components=1 package/axe.min.js package/LICENSE
+	mv $(@D)/axe.min.js $@ && rm $(@D)/axe-core-$(AXE_CORE_VERSION).tgz
+
+# The README's pictures: the shipped seeds/ in a temporary database, at desktop and phone widths.
+screenshots: install-dev
+	cd tests && ../$(BIN)/python -m e2e.screenshots
+
+# Schemathesis at full size: 500 generated requests per API operation, every default check.
+fuzz: install-dev
+	API_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest tests/test_api_fuzz.py -q
+
+# Load benchmarks with wrk (Debian's package) against 10k/100k/1M databases; writes bench/RESULTS.md.
+bench: install-dev
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -11,17 +11,29 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
-import anyio
 from sqlalchemy import select
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.config import PROJECT_DIR
 from app.models import DataVersion
 
 # Shared caches may keep a page a minute and serve it stale while they revalidate.
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 VARIED_HEADERS = ("hx-request", "hx-target", "hx-history-restore-request")
+# The timeline answers with a page or a fragment by these headers: caches must keep them apart.
+VARY = "HX-Request, HX-Target, HX-History-Restore-Request"
+# What the code, templates and static files are: a deploy changes every tag, as an ingest does.
+BUILD = hashlib.blake2b(
+    b"".join(
+        path.read_bytes()
+        for folder in ("app", "templates", "static")
+        for path in sorted((PROJECT_DIR / folder).rglob("*"))
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js")
+    ),
+    digest_size=4,
+).hexdigest()
 
 
 class ConditionalGetMiddleware:
@@ -45,7 +57,7 @@ class ConditionalGetMiddleware:
                         (b"etag", tag.encode()),
                         (b"last-modified", last_modified.encode()),
                         (b"cache-control", CACHE_CONTROL.encode()),
-                        (b"vary", b"HX-Request, HX-Target, Accept-Encoding"),
+                        (b"vary", f"{VARY}, Accept-Encoding".encode()),
                     ],
                 }
             )
@@ -73,7 +85,7 @@ def _etag(scope: Scope, headers: Headers, version: int) -> str:
     varied = "|".join(headers.get(name, "") for name in VARIED_HEADERS)
     key = f"{scope['path']}?{scope['query_string'].decode('latin-1')}|{varied}"
     # Weak: the gzip and plain forms of one response share it.
-    return f'W/"{version}-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"'
+    return f'W/"{version}-{BUILD}-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"'
 
 
 def _listed_tags(header: str) -> set[str]:
@@ -98,23 +110,3 @@ def static_versions(folder: Path) -> dict[str, str]:
         for path in folder.rglob("*")
         if path.is_file()
     }
-
-
-class ConcurrencyLimitMiddleware:
-    """At most `limit` requests inside the app at once; the rest wait their turn on the event loop.
-
-    Each request holds one pooled connection and, at times, one worker thread, from its first query
-    to its last byte (a streamed export included). With no more requests inside than threads and
-    connections, no request can wait on a resource that only a waiting request could free.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int):
-        self.app = app
-        self.semaphore = anyio.Semaphore(limit)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        async with self.semaphore:
-            await self.app(scope, receive, send)

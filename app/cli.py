@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from app.config import PROJECT_DIR, settings
+from app.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
 
     args = parser.parse_args(argv)
+    configure_logging()
     return {"migrate": _migrate, "ingest": _ingest, "serve": _serve}[args.command](args)
 
 
@@ -84,7 +86,10 @@ def _serve(args) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, proxy_headers=True)
+    # The app logs each request itself (timeline.access), with its duration.
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=args.host, port=args.port, proxy_headers=True, access_log=False
+    )
     return 0
 
 

@@ -27,8 +27,13 @@ class EventNotFound(Exception):
         self.slug = slug
 
 
+# Files are for programs as much as people: their errors are JSON, like the API's.
+JSON_SUFFIXES = (".csv", ".ics", ".atom", ".json")
+
+
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/api"
+    path = request.url.path
+    return path.startswith("/api/") or path == "/api" or path.endswith(JSON_SUFFIXES)
 
 
 def _error_response(request: Request, status: int, message: str):

@@ -18,12 +18,24 @@ from app.dates import InvalidDate, parse_partial_date, period_end
 MAX_REPEATED = 20
 MAX_QUERY_LENGTH = 200
 MAX_PAGE_SIZE = 200
-EARLIEST_YEAR, LATEST_YEAR = 1000, 2999
-_CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{1,18})")
-_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
-_TOPIC_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+
+# The patterns below are both what the parser accepts and what /openapi.json promises, so that a
+# generated request that fits the schema is answered, and one that does not is refused.
+_YEAR = r"(?!0000)\d{4}"
+_LEAP_YEAR = r"(?!0000)(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
+)
+DATE_PATTERN = rf"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2]))?|{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)?$"
+LIMIT_PATTERN = rf"^(?:[1-9]\d?|1\d\d|{MAX_PAGE_SIZE})?$"
+# A cursor is the last event's date (as a day number) and id: opaque, and valid for any digits.
+CURSOR_PATTERN = r"^(?:\d{1,7}_\d{1,18})?$"
+_DATE = re.compile(DATE_PATTERN)
+_LIMIT = re.compile(LIMIT_PATTERN)
+_CURSOR = re.compile(CURSOR_PATTERN)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _SEARCH_TERM = re.compile(r'"([^"]*)"?|(\S+)')
 # Letters and digits, as the full-text tokenizers see words; everything else separates them.
 _WORD = re.compile(r"[^\W_]+")
@@ -71,21 +83,60 @@ class PageParams:
 
 def filter_params(
     country: Annotated[
-        list[str], Query(description="ISO 3166-1 alpha-2 code; repeat for events involving all of them")
+        list[str],
+        Query(
+            description="ISO 3166-1 alpha-2 code, any case; repeat for events involving all of them",
+            json_schema_extra={"maxItems": MAX_REPEATED},
+        ),
     ] = [],  # noqa: B006 - FastAPI copies query defaults
-    topic: Annotated[list[str], Query(description="Topic slug; repeat for events on any of them")] = [],  # noqa: B006
-    date_from: Annotated[str | None, Query(alias="from", description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive")] = None,
-    date_to: Annotated[str | None, Query(alias="to", description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive")] = None,
-    q: Annotated[str | None, Query(description="Words that must all appear in the title or summary")] = None,
-    importance: Annotated[str | None, Query(description="1 = key events only, 2 = key and notable, 3 = all")] = None,
-    order: Annotated[str | None, Query(description="asc (oldest first, default) or desc")] = None,
+    topic: Annotated[
+        list[str],
+        Query(description="Topic slug; repeat for events on any of them", json_schema_extra={"maxItems": MAX_REPEATED}),
+    ] = [],  # noqa: B006
+    date_from: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive; an event counts if the period it covers overlaps",
+            json_schema_extra={"pattern": DATE_PATTERN},
+        ),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        Query(
+            alias="to",
+            description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive",
+            json_schema_extra={"pattern": DATE_PATTERN},
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            description='Words that must all appear in the title or summary; "quoted phrases"; prefix*',
+            json_schema_extra={"maxLength": MAX_QUERY_LENGTH},
+        ),
+    ] = None,
+    importance: Annotated[
+        str | None,
+        Query(description="1 = key events only, 2 = key and notable", json_schema_extra={"enum": ["", "1", "2", "3"]}),
+    ] = None,
+    order: Annotated[
+        str | None,
+        Query(description="asc (oldest first, the default) or desc", json_schema_extra={"enum": ["", "asc", "desc"]}),
+    ] = None,
 ) -> FilterParams:
     return FilterParams(country, topic, date_from, date_to, q, importance, order)
 
 
 def page_params(
-    after: Annotated[str | None, Query(description="Cursor from the previous page's `next` link")] = None,
-    limit: Annotated[str | None, Query(description=f"Events per page, 1 to {MAX_PAGE_SIZE}")] = None,
+    after: Annotated[
+        str | None,
+        Query(description="Cursor from the previous page's `next` link", json_schema_extra={"pattern": CURSOR_PATTERN}),
+    ] = None,
+    limit: Annotated[
+        str | None,
+        Query(description=f"Events per page, 1 to {MAX_PAGE_SIZE}", json_schema_extra={"pattern": LIMIT_PATTERN}),
+    ] = None,
 ) -> PageParams:
     return PageParams(after, limit)
 
@@ -100,7 +151,7 @@ class Cursor:
     event_id: int
 
     def __str__(self) -> str:
-        return f"{self.start_date.isoformat()}_{self.event_id}"
+        return f"{self.start_date.toordinal()}_{self.event_id}"
 
 
 @dataclass(frozen=True)
@@ -180,56 +231,56 @@ def parse_view(
 def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilter, list[FilterError]]:
     errors: list[FilterError] = []
 
-    countries = _unique(code.strip().upper() for code in params.country if code.strip())
-    topics = _unique(slug.strip().lower() for slug in params.topic if slug.strip())
-    if len(countries) > MAX_REPEATED:
+    countries = _unique(code.upper() for code in params.country if code)
+    topics = _unique(slug.lower() for slug in params.topic if slug)
+    if len(params.country) > MAX_REPEATED:
         errors.append(FilterError("country", f"at most {MAX_REPEATED} countries can be combined"))
     elif countries:
-        known = queries.existing_country_codes(session, [c for c in countries if _COUNTRY_CODE.fullmatch(c)])
-        unknown = [code for code in countries if code not in known]
+        known = queries.existing_country_codes(session, countries)
+        unknown = [code for code in params.country if code and code.upper() not in known]
         if unknown:
             errors.append(FilterError("country", f"unknown country code {', '.join(map(repr, unknown[:5]))}"))
-    if len(topics) > MAX_REPEATED:
+    if len(params.topic) > MAX_REPEATED:
         errors.append(FilterError("topic", f"at most {MAX_REPEATED} topics can be combined"))
     elif topics:
-        known = queries.existing_topic_slugs(session, [t for t in topics if _TOPIC_SLUG.fullmatch(t)])
-        unknown = [slug for slug in topics if slug not in known]
+        known = queries.existing_topic_slugs(session, topics)
+        unknown = [slug for slug in params.topic if slug and slug.lower() not in known]
         if unknown:
             errors.append(FilterError("topic", f"unknown topic {', '.join(map(repr, unknown[:5]))}"))
 
     date_from = date_to = None
-    from_text = (params.date_from or "").strip() or None
-    to_text = (params.date_to or "").strip() or None
+    from_text, to_text = params.date_from or None, params.date_to or None
     if from_text:
-        try:
-            date_from = _bounded(*parse_partial_date(from_text))[0]
-        except InvalidDate as error:
-            errors.append(FilterError("from", str(error)))
+        if _DATE.fullmatch(from_text):
+            date_from = parse_partial_date(from_text)[0]
+        else:
+            errors.append(FilterError("from", _date_problem(from_text)))
     if to_text:
-        try:
-            date_to = period_end(*_bounded(*parse_partial_date(to_text)))
-        except InvalidDate as error:
-            errors.append(FilterError("to", str(error)))
-    if date_from and date_to and date_to < date_from:
-        errors.append(FilterError("to", f"{to_text!r} is before from={from_text!r}"))
+        if _DATE.fullmatch(to_text):
+            date_to = period_end(*parse_partial_date(to_text))
+        else:
+            errors.append(FilterError("to", _date_problem(to_text)))
 
-    q = " ".join((params.q or "").split()) or None
+    q = params.q or None
     if q and len(q) > MAX_QUERY_LENGTH:
         errors.append(FilterError("q", f"at most {MAX_QUERY_LENGTH} characters"))
-    elif q and not _WORD.search(q):
-        # Only punctuation: nothing to search for, so no search.
-        q = None
+    elif q:
+        # Control and format characters (escapes, NULs, direction overrides) search for nothing.
+        q = " ".join(_CONTROL.sub(" ", q).split())
+        if not _WORD.search(q):
+            # Only punctuation: nothing to search for, so no search.
+            q = None
 
     importance = None
-    if params.importance not in (None, ""):
-        if params.importance.strip() in ("1", "2", "3"):
+    if params.importance:
+        if params.importance in ("1", "2", "3"):
             importance = int(params.importance)
         else:
-            errors.append(FilterError("importance", f"{params.importance!r} is not 1, 2 or 3"))
+            errors.append(FilterError("importance", f"{params.importance[:20]!r} is not 1, 2 or 3"))
 
-    order = (params.order or "asc").strip().lower()
+    order = params.order or "asc"
     if order not in ("asc", "desc"):
-        errors.append(FilterError("order", f"{params.order!r} is not 'asc' or 'desc'"))
+        errors.append(FilterError("order", f"{params.order[:20]!r} is not 'asc' or 'desc'"))
 
     return TimelineFilter(
         countries=tuple(countries),
@@ -244,31 +295,34 @@ def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilte
     ), errors
 
 
+def _date_problem(text: str) -> str:
+    if text.strip() != text:
+        return f"{text[:40]!r} has spaces around it"
+    try:
+        parse_partial_date(text)
+    except InvalidDate as error:
+        return str(error)
+    return f"{text[:40]!r} is not a date between 0001 and 9999"
+
+
 def _parse_page(params: PageParams, default_size: int) -> tuple[PageRequest, list[FilterError]]:
     errors: list[FilterError] = []
     after = None
     if params.after:
-        match = _CURSOR.fullmatch(params.after.strip())
-        try:
-            after = Cursor(date.fromisoformat(match[1]), int(match[2])) if match else None
-        except ValueError:
-            after = None
-        if after is None:
+        if _CURSOR.fullmatch(params.after):
+            day_number, event_id = params.after.split("_")
+            # Out-of-range day numbers clamp: a cursor past the end simply has no page after it.
+            day = min(max(int(day_number), 1), date.max.toordinal())
+            after = Cursor(date.fromordinal(day), int(event_id))
+        else:
             errors.append(FilterError("after", f"{params.after[:40]!r} is not a cursor from a `next` link"))
     size = default_size
-    if params.limit not in (None, ""):
-        text = params.limit.strip()
-        if text.isdigit() and 1 <= int(text) <= MAX_PAGE_SIZE:
-            size = int(text)
+    if params.limit:
+        if _LIMIT.fullmatch(params.limit):
+            size = int(params.limit)
         else:
             errors.append(FilterError("limit", f"{params.limit[:20]!r} is not a number from 1 to {MAX_PAGE_SIZE}"))
     return PageRequest(after, size), errors
-
-
-def _bounded(value: date, precision):
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise InvalidDate(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
-    return value, precision
 
 
 def _unique(values) -> list[str]:

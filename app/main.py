@@ -7,11 +7,18 @@ import anyio
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from app.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware, VersionedStaticFiles
+from app.caching import ConditionalGetMiddleware, VersionedStaticFiles
 from app.config import PROJECT_DIR, Settings, settings
 from app.db import make_engine
 from app.errors import install_error_handlers
-from app.routes import api, exports, pages
+from app.middleware import (
+    AccessLogMiddleware,
+    ConcurrencyLimitMiddleware,
+    HeadAsGetMiddleware,
+    SecurityHeadersMiddleware,
+)
+from app.openapi import install_openapi
+from app.routes import api, exports, health, pages
 
 
 @asynccontextmanager
@@ -30,6 +37,9 @@ async def lifespan(app: FastAPI):
 def create_app(app_settings: Settings = settings) -> FastAPI:
     app = FastAPI(
         lifespan=lifespan,
+        # /docs is served below from vendored files: FastAPI's own page loads Swagger UI from a CDN.
+        docs_url=None,
+        redoc_url=None,
         title=app_settings.site_name,
         summary="Dated, sourced events between countries, filterable by country, topic, date and words.",
         version="1",
@@ -43,8 +53,14 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(health.router)
     install_error_handlers(app)
+    install_openapi(app)
+    # Listed innermost first: the access log sees every request, the limit only those that reach routes.
     app.add_middleware(ConcurrencyLimitMiddleware, limit=app_settings.worker_threads)
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(AccessLogMiddleware)
     return app

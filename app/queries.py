@@ -191,7 +191,8 @@ def event_conditions(
     if timeline_filter.date_from:
         conditions.append(event.c.last_date >= timeline_filter.date_from)
         # Redundant with the test above, but it bounds the start dates an index scan must read.
-        conditions.append(event.c.start_date >= timeline_filter.date_from - timedelta(days=max_span_days))
+        earliest = timeline_filter.date_from - min(timedelta(days=max_span_days), timeline_filter.date_from - date.min)
+        conditions.append(event.c.start_date >= earliest)
     if timeline_filter.date_to:
         conditions.append(event.c.start_date <= timeline_filter.date_to)
     if timeline_filter.terms and leave_out != "text":

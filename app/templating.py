@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from app.caching import static_versions
-from app.config import PROJECT_DIR, settings
+from app.config import PROJECT_DIR
 from app.dates import format_span, partial_iso
 from app.filters import Cursor, TimelineFilter
 from app.queries import EventView
@@ -15,7 +15,13 @@ from app.queries import EventView
 TONE_LABELS = {-2: "hostile", -1: "strained", 0: "neutral", 1: "cooperative", 2: "strongly cooperative"}
 IMPORTANCE_LABELS = {1: "key event", 2: "notable", 3: "minor"}
 
-templates = Jinja2Templates(directory=PROJECT_DIR / "templates")
+
+def _app_settings(request: Request) -> dict:
+    # The settings the app was created with (tests and deployments may pass their own).
+    return {"settings": request.app.state.settings}
+
+
+templates = Jinja2Templates(directory=PROJECT_DIR / "templates", context_processors=[_app_settings])
 STATIC_VERSIONS = static_versions(PROJECT_DIR / "static")
 
 
@@ -56,7 +62,7 @@ def by_year(items: list[EventView]) -> list[tuple[int, list[EventView]]]:
 
 def site_url(request: Request, path: str) -> str:
     """An absolute URL, for canonical links and link previews."""
-    base = settings.base_url or str(request.base_url)
+    base = request.app.state.settings.base_url or str(request.base_url)
     return base.rstrip("/") + path
 
 
@@ -71,7 +77,6 @@ templates.env.globals.update(
     static_url=static_url,
     export_links=export_links,
     site_url=site_url,
-    settings=settings,
     TONE_LABELS=TONE_LABELS,
     IMPORTANCE_LABELS=IMPORTANCE_LABELS,
 )

@@ -2,6 +2,21 @@
 (function () {
   "use strict";
 
+  var narrow = window.matchMedia("(max-width: 50rem)");
+
+  // The address bar shows the link to the view: leave out empty fields and the default order.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.id !== "filters") return;
+    var data = event.detail.formData;
+    Array.from(new Set(data.keys())).forEach(function (name) {
+      var values = data.getAll(name).filter(function (value) {
+        return value.trim() !== "" && !(name === "order" && value === "asc");
+      });
+      data.delete(name);
+      values.forEach(function (value) { data.append(name, value); });
+    });
+  });
+
   // After "Load more", keyboard focus moves to the first new event instead of falling to <body>.
   document.addEventListener("htmx:afterSettle", function () {
     var target = document.querySelector("[data-focus-after-swap]");
@@ -21,21 +36,58 @@
     if (results) results.setAttribute("aria-busy", "false");
   });
 
-  // On narrow screens the filters fold behind a button; without JavaScript they simply stay open.
+  // On narrow screens the filters fold behind a button that counts the filters in use;
+  // without JavaScript they simply stay open. Back and Forward replace the page's markup,
+  // so the button is set up again then, and its clicks are handled at the document.
+  function activeFilters(form) {
+    var count = 0;
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.type === "checkbox") {
+        if (field.checked) count += 1;
+      } else if (field.name === "order") {
+        if (field.value === "desc") count += 1;
+      } else if (field.name && field.value && field.value.trim() !== "") {
+        count += 1;
+      }
+    });
+    return count;
+  }
+
+  function updateToggleLabel() {
+    var toggle = document.querySelector(".filters-toggle");
+    var form = document.getElementById("filters");
+    if (!toggle || !form) return;
+    var count = activeFilters(form);
+    toggle.textContent = count ? "Filters (" + count + " in use)" : "Filters";
+  }
+
   function setUpFilterToggle() {
     var toggle = document.querySelector(".filters-toggle");
     if (!toggle) return;
-    var narrow = window.matchMedia("(max-width: 50rem)");
-    function apply() {
-      toggle.hidden = !narrow.matches;
-      toggle.setAttribute("aria-expanded", narrow.matches ? "false" : "true");
-    }
-    toggle.addEventListener("click", function () {
-      toggle.setAttribute("aria-expanded", toggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
-    });
-    narrow.addEventListener("change", apply);
-    apply();
+    toggle.hidden = !narrow.matches;
+    toggle.setAttribute("aria-expanded", narrow.matches ? "false" : "true");
+    updateToggleLabel();
   }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".filters-toggle");
+    if (!toggle) return;
+    toggle.setAttribute("aria-expanded", toggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
+  });
+  document.addEventListener("change", updateToggleLabel);
+  document.addEventListener("input", updateToggleLabel);
+
+  // Applying the filters on a phone folds them away to show the results; focus stays on the button
+  // rather than falling to the top of the page with the button that was pressed.
+  document.addEventListener("submit", function (event) {
+    var toggle = document.querySelector(".filters-toggle");
+    if (event.target.id !== "filters" || !toggle || toggle.hidden) return;
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.focus();
+  });
+
+  narrow.addEventListener("change", setUpFilterToggle);
+  document.addEventListener("htmx:historyRestore", setUpFilterToggle);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUpFilterToggle);
   } else {

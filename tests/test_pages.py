@@ -153,3 +153,16 @@ def test_about_page_explains_the_tone_rubric_with_an_example_for_each_value(clie
 def test_every_page_links_to_the_about_page_from_its_footer(client):
     for path in ["/", "/events/2020-clash", "/about", "/no-such-page"]:
         assert soup(client.get(path)).select_one("footer a[href='/about']"), path
+
+
+def test_pages_use_the_settings_the_app_was_created_with(seeded_engine, database_url):
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+    from app.main import create_app
+
+    app = create_app(Settings(database_url=database_url, site_name="Ties Watch", base_url="https://ties.example"))
+    with TestClient(app) as client:
+        html = soup(client.get("/events/2020-clash"))
+    assert html.select_one("a.brand").get_text() == "Ties Watch"
+    assert html.select_one("link[rel=canonical]")["href"] == "https://ties.example/events/2020-clash"

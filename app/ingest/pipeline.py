@@ -1,6 +1,7 @@
 """read → validate → check references → upsert in one transaction → report."""
 
 import gc
+import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ RECORD_TYPES: dict[str, type[BaseModel]] = {
 }
 KEY_FIELD = {"country": "code", "topic": "slug", "event": "slug"}
 CHUNK = 500
+log = logging.getLogger("timeline.ingest")
 
 event = Event.__table__
 event_country = EventCountry.__table__
@@ -142,12 +144,24 @@ def _ingest(
                 run.errors.append(str(error))
         if run.errors:
             transaction.rollback()
+            log.warning("ingest failed", extra={"files": ",".join(report.files), "errors": len(run.errors)})
             raise IngestFailed(run.errors)
         if dry_run:
             transaction.rollback()
         elif report.changed:
             _bump_data_version(connection)
     report.seconds = time.perf_counter() - started
+    log.info(
+        "ingest",
+        extra={
+            "files": ",".join(report.files),
+            "events": str(report.events),
+            "countries": str(report.countries),
+            "topics": str(report.topics),
+            "dry_run": dry_run,
+            "seconds": round(report.seconds, 3),
+        },
+    )
     return report
 
 

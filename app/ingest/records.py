@@ -15,8 +15,20 @@ _HTTP_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 ONE_LINE = r"^[^\r\n]*$"
 
 
+# Control characters break the formats text is written into (XML refuses them outright); a summary
+# may keep line breaks and tabs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        if isinstance(value, str) and (found := _CONTROL.search(value)):
+            raise ValueError(f"contains the control character U+{ord(found[0]):04X}")
+        return value
 
 
 class CountryRecord(Record):

@@ -17,6 +17,7 @@ from app.errors import EventNotFound
 from app.filters import FilterQuery, PageRequest, parse_filter
 from app.formats import atom, ical, spreadsheet, timelinejs
 from app.queries import describe_filter
+from app.routes.api import ErrorMessage
 from app.templating import site_url, templates, timeline_url
 
 router = APIRouter(tags=["exports"])
@@ -58,7 +59,11 @@ def events_ics(request: Request, session: SessionDep, params: FilterQuery):
     )
 
 
-@router.get("/events/{slug}.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
+@router.get(
+    "/events/{slug}.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}, 404: {"model": ErrorMessage}},
+)
 def event_ics(request: Request, session: SessionDep, slug: str):
     """One event as an iCalendar file."""
     item = queries.get_event(session, slug)
@@ -117,7 +122,7 @@ def _json_document(title: dict, slides) -> Iterator[str]:
     yield "\n]}\n"
 
 
-@router.get("/embed", response_class=HTMLResponse)
+@router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
 def embed(request: Request, session: SessionDep, params: FilterQuery):
     """A compact view of the filtered timeline, made to sit in an iframe on another site."""
     timeline_filter = parse_filter(params, session)

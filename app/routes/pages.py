@@ -4,12 +4,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app import queries
+from app.caching import VARY
 from app.db import SessionDep
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
 from app.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+# Pages are for people; the API and the exports are what /openapi.json describes.
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 # Fields of the filter form that show their own error message.
 FORM_FIELDS = ("country", "topic", "from", "to", "q", "importance", "order")
@@ -49,7 +51,7 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
         template = "_results.html" if htmx else "timeline.html"
     response = templates.TemplateResponse(request, template, {**context, "htmx": htmx}, status_code=status)
     # The same URL answers with a page or a fragment: caches must keep them apart.
-    response.headers["Vary"] = "HX-Request, HX-Target"
+    response.headers["Vary"] = VARY
     return response
 
 
@@ -68,3 +70,9 @@ def event_page(request: Request, session: SessionDep, slug: str):
 def about(request: Request, session: SessionDep):
     """What the data covers, where it comes from, and the tone and importance rubric."""
     return templates.TemplateResponse(request, "about.html", {"stats": queries.dataset_stats(session)})
+
+
+@router.get("/docs", include_in_schema=False)
+def api_docs(request: Request):
+    """Swagger UI for the JSON API, from vendored files."""
+    return templates.TemplateResponse(request, "docs.html", {})

@@ -1,0 +1,1 @@
+"""Real-browser tests: the app served by uvicorn on loopback, driven by Playwright in Chromium."""
