@@ -7,6 +7,7 @@ or rendering.
 """
 
 import hashlib
+from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -37,8 +38,12 @@ BUILD = hashlib.blake2b(
 
 
 class ConditionalGetMiddleware:
-    def __init__(self, app: ASGIApp):
+    """Validators on every GET, 304 for a client that holds the current version, and a cache of
+    rendered responses keyed by the same tag, so a page is rendered once per data version."""
+
+    def __init__(self, app: ASGIApp, cache_bytes: int):
         self.app = app
+        self.cache = ResponseCache(cache_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith("/static/"):
@@ -63,6 +68,15 @@ class ConditionalGetMiddleware:
             )
             await send({"type": "http.response.body", "body": b""})
             return
+        cached = self.cache.get(tag)
+        if cached is not None:
+            start, body = cached
+            # Outer middleware (compression) edits the headers it is given: hand it a copy.
+            await send({**start, "headers": list(start["headers"])})
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        captured: list[Message] = []
 
         async def send_with_validators(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
@@ -70,9 +84,39 @@ class ConditionalGetMiddleware:
                 headers.setdefault("ETag", tag)
                 headers.setdefault("Last-Modified", last_modified)
                 headers.setdefault("Cache-Control", CACHE_CONTROL)
+                captured.append({**message, "headers": list(message["headers"])})
+            elif message["type"] == "http.response.body" and captured:
+                # Only whole responses are kept: a streamed export passes straight through.
+                if len(captured) == 1 and not message.get("more_body", False):
+                    self.cache.put(tag, captured[0], message.get("body", b""))
+                captured.append(message)
             await send(message)
 
         await self.app(scope, receive, send_with_validators)
+
+
+class ResponseCache:
+    """Rendered responses by ETag, least recently used first out, bounded by their total size."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[str, tuple[Message, bytes]] = OrderedDict()
+        self.size = 0
+
+    def get(self, tag: str) -> tuple[Message, bytes] | None:
+        entry = self.entries.get(tag)
+        if entry is not None:
+            self.entries.move_to_end(tag)
+        return entry
+
+    def put(self, tag: str, start: Message, body: bytes) -> None:
+        if len(body) > self.max_bytes // 8 or tag in self.entries:
+            return
+        self.entries[tag] = (start, body)
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            _, (_, old_body) = self.entries.popitem(last=False)
+            self.size -= len(old_body)
 
 
 def _data_version(engine):

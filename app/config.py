@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     page_size: int = 50
     # Requests inside the app at once: each has a worker thread and a pooled database connection.
     worker_threads: int = 8
+    # Rendered pages and API answers kept in memory until the data changes (0 turns it off).
+    response_cache_mb: int = 32
     site_name: str = "Relations Timeline"
     # Where readers send corrections (the about page links it when set).
     corrections_url: str | None = None

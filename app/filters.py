@@ -236,14 +236,14 @@ def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilte
     if len(params.country) > MAX_REPEATED:
         errors.append(FilterError("country", f"at most {MAX_REPEATED} countries can be combined"))
     elif countries:
-        known = queries.existing_country_codes(session, countries)
+        known = queries.stats(session).country_names
         unknown = [code for code in params.country if code and code.upper() not in known]
         if unknown:
             errors.append(FilterError("country", f"unknown country code {', '.join(map(repr, unknown[:5]))}"))
     if len(params.topic) > MAX_REPEATED:
         errors.append(FilterError("topic", f"at most {MAX_REPEATED} topics can be combined"))
     elif topics:
-        known = queries.existing_topic_slugs(session, topics)
+        known = queries.stats(session).topic_names
         unknown = [slug for slug in params.topic if slug and slug.lower() not in known]
         if unknown:
             errors.append(FilterError("topic", f"unknown topic {', '.join(map(repr, unknown[:5]))}"))

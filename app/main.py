@@ -58,8 +58,8 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     install_openapi(app)
     # Listed innermost first: the access log sees every request, the limit only those that reach routes.
     app.add_middleware(ConcurrencyLimitMiddleware, limit=app_settings.worker_threads)
-    app.add_middleware(ConditionalGetMiddleware)
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(ConditionalGetMiddleware, cache_bytes=app_settings.response_cache_mb * 2**20)
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(AccessLogMiddleware)

@@ -361,8 +361,14 @@ def country_facets(session: Session, timeline_filter: TimelineFilter) -> list[Fa
     Countries combine with AND, so ticking one narrows the current selection: its count is taken
     with the current countries kept.
     """
-    matching = _grouped_counts(session, event_country.c.country_code, timeline_filter)
-    return [Facet(code, name, total, matching.get(code, 0)) for code, name, total in country_counts(session) if total]
+
+    def compute() -> list[Facet]:
+        matching = _grouped_counts(session, event_country.c.country_code, timeline_filter)
+        return [
+            Facet(code, name, total, matching.get(code, 0)) for code, name, total in country_counts(session) if total
+        ]
+
+    return _cached(session, ("country facets", timeline_filter), compute)
 
 
 def topic_facets(session: Session, timeline_filter: TimelineFilter) -> list[Facet]:
@@ -395,8 +401,8 @@ def _grouped_counts(session: Session, key_column, timeline_filter: TimelineFilte
 
 def country_counts(session: Session) -> list[tuple[str, str, int]]:
     """Every country with its number of events (zero included), most events first, then by name."""
-    counts = stats(session).countries
-    rows = [(code, name, counts.get(code, 0)) for code, name in session.execute(select(country.c.code, country.c.name))]
+    known = stats(session)
+    rows = [(code, name, known.countries.get(code, 0)) for code, name in known.country_names.items()]
     return sorted(rows, key=lambda row: (-row[2], row[1]))
 
 
@@ -464,18 +470,6 @@ def describe_filter(session: Session, timeline_filter: TimelineFilter) -> str:
     return " · ".join(parts) or "all events"
 
 
-def existing_country_codes(session: Session, codes: list[str]) -> set[str]:
-    if not codes:
-        return set()
-    return set(session.execute(select(country.c.code).where(country.c.code.in_(codes))).scalars())
-
-
-def existing_topic_slugs(session: Session, slugs: list[str]) -> set[str]:
-    if not slugs:
-        return set()
-    return set(session.execute(select(topic.c.slug).where(topic.c.slug.in_(slugs))).scalars())
-
-
 def _with_relations(session: Session, rows) -> list[EventView]:
     """Events from rows of _EVENT_COLUMNS, with country and topic names and their sources attached."""
     if not rows:
@@ -495,6 +489,6 @@ def _with_relations(session: Session, rows) -> list[EventView]:
         select(source.c.event_id, source.c.url, source.c.title, source.c.publisher, source.c.published_date)
         .where(source.c.event_id.in_(list(by_id)))
         .order_by(source.c.event_id, source.c.position)
-    ):
+    ).all():
         by_id[row.event_id].sources.append(SourceView(row.url, row.title, row.publisher, row.published_date))
     return items

@@ -52,3 +52,16 @@ def test_static_files_are_versioned_and_cached_for_a_year(client):
     response = client.get(href)
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_page_is_rendered_once_per_data_version(client, monkeypatch):
+    from app import queries
+
+    calls = []
+    original = queries.list_events
+    monkeypatch.setattr(queries, "list_events", lambda *args: calls.append(1) or original(*args))
+    first = client.get("/?country=CN")
+    second = client.get("/?country=CN")
+    assert second.content == first.content
+    assert second.headers["etag"] == first.headers["etag"]
+    assert len(calls) == 1

@@ -82,7 +82,8 @@ def test_csv_errors_name_file_line_and_column(seeded_engine, tmp_path):
     with pytest.raises(IngestFailed) as failure:
         ingest(seeded_engine, [path])
     assert failure.value.errors == [
-        f"{path}: line 3 '2021-multi-line': column title: 'Two\\nlines': String should match pattern '^[^\\r\\n]*$'",
+        f"{path}: line 3 '2021-multi-line': column title: 'Two\\nlines' "
+        "must be one line of text, without control characters",
         f"{path}: line 5 '2021-bad-date': column start_date: '2021-13' is not a valid date",
         f"{path}: line 6 '2021-bad-url': column source_urls.1.url: 'ftp://example.org/d' is not an http or https URL",
         f"{path}: line 7 '2021-bad-country': column countries.2: unknown country code 'XX'",

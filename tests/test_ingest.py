@@ -214,3 +214,9 @@ def test_unquoted_yaml_dates_and_years_are_read_as_partial_dates(engine, tmp_pat
 
 def test_missing_path_is_an_error(engine, tmp_path):
     assert errors_of(engine, tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: no such file or folder"]
+
+
+def test_control_characters_in_text_are_rejected(engine, tmp_path):
+    path = events_file(tmp_path, event_with(title='"Escape \\x1b here"'))
+    (error,) = errors_of(engine, path)
+    assert error.endswith("title: 'Escape \\x1b here' must be one line of text, without control characters")

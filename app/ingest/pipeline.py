@@ -14,7 +14,7 @@ from sqlalchemy import Date, DateTime, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from app.ingest.readers import READERS, RawItem, ReaderOptions, ReadError
-from app.ingest.records import CountryRecord, EventRecord, TopicRecord
+from app.ingest.records import PATTERN_MESSAGES, CountryRecord, EventRecord, TopicRecord
 from app.models import Country, DataVersion, Event, EventCountry, EventTopic, Source, Topic, utc_now
 
 RECORD_TYPES: dict[str, type[BaseModel]] = {
@@ -267,6 +267,8 @@ def _describe(item: RawItem, detail: dict) -> str:
         return f"{path}: is required"
     if detail["type"] == "extra_forbidden":
         return f"{path}: is not a known field"
+    if detail["type"] == "string_pattern_mismatch" and detail["ctx"]["pattern"] in PATTERN_MESSAGES:
+        return f"{path}: {str(detail['input'])[:60]!r} {PATTERN_MESSAGES[detail['ctx']['pattern']]}"
     if detail["type"] != "value_error" and not isinstance(detail.get("input"), dict | list):
         return f"{path}: {str(detail.get('input'))[:60]!r}: {message}"
     return f"{path}: {message}"
@@ -357,6 +359,7 @@ def _upsert_event_chunk(connection: Connection, records: list[EventRecord], coun
             )
         }
         _insert_relations(connection, [(new_ids[r.slug], r) for r, _ in new])
+        _index_for_search(connection, list(new_ids.values()))
     for event_id, record in changed:
         connection.execute(update(event).where(event.c.id == event_id).values(**_event_row(record), updated_at=now))
     if changed:
@@ -386,6 +389,17 @@ def _insert_relations(connection: Connection, events: list[tuple[int, EventRecor
             for position, s in enumerate(r.sources)
         ],
     )
+
+
+def _index_for_search(connection: Connection, event_ids: list[int]) -> None:
+    """Add new events to SQLite's full-text index in one statement (see migration 0003)."""
+    if connection.dialect.name == "sqlite" and event_ids:
+        placeholders = ", ".join("?" * len(event_ids))
+        connection.exec_driver_sql(
+            "INSERT INTO event_fts(rowid, title, summary) "
+            f"SELECT id, title, summary FROM event WHERE id IN ({placeholders})",
+            tuple(event_ids),
+        )
 
 
 def _bulk_insert(connection: Connection, table, columns: list[str], rows: list[tuple]) -> None:

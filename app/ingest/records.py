@@ -11,35 +11,30 @@ from app.models import Precision
 SLUG = r"^[a-z0-9][a-z0-9-]{1,118}[a-z0-9]$"
 # A scheme, a host, and no white space anywhere.
 _HTTP_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
-# Titles are one line: CSV exports list several sources in one cell, a line each.
-ONE_LINE = r"^[^\r\n]*$"
-
-
-# Control characters break the formats text is written into (XML refuses them outright); a summary
-# may keep line breaks and tabs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters break the formats text is written into (XML refuses them outright). Titles
+# are one line (CSV exports list several sources in one cell, a line each); a summary may keep
+# line breaks and tabs.
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+PATTERN_MESSAGES = {
+    ONE_LINE: "must be one line of text, without control characters",
+    TEXT: "must be text without control characters (line breaks and tabs are fine)",
+}
 
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
-    @field_validator("*")
-    @classmethod
-    def _no_control_characters(cls, value: object) -> object:
-        if isinstance(value, str) and (found := _CONTROL.search(value)):
-            raise ValueError(f"contains the control character U+{ord(found[0]):04X}")
-        return value
-
 
 class CountryRecord(Record):
     code: str = Field(pattern=r"^[A-Z]{2}$")
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=ONE_LINE)
 
 
 class TopicRecord(Record):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$")
-    name: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", max_length=300)
+    name: str = Field(min_length=1, max_length=100, pattern=ONE_LINE)
+    description: str = Field(default="", max_length=300, pattern=ONE_LINE)
 
 
 class SourceRecord(Record):
@@ -59,12 +54,12 @@ class SourceRecord(Record):
 class EventRecord(Record):
     slug: str = Field(pattern=SLUG)
     title: str = Field(min_length=1, max_length=300, pattern=ONE_LINE)
-    summary: str = Field(min_length=1, max_length=5000)
+    summary: str = Field(min_length=1, max_length=5000, pattern=TEXT)
     start_date: str
     # Optional: the form of start_date already says it; when given, the two must agree.
     date_precision: Precision | None = None
     end_date: str | None = None
-    location: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
     countries: list[str] = Field(min_length=1, max_length=50)
     topics: list[str] = Field(min_length=1, max_length=50)
     tone: int | None = Field(default=None, ge=-2, le=2, strict=True)
