@@ -29,13 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     ingest.add_argument("--topic", metavar="SLUG", help="topic of TimelineJS events that have no group")
 
+    export = commands.add_parser("export-db", help="write the whole database as one seed file (JSON)")
+    export.add_argument("out", type=Path, help="the file to write, e.g. timeline.json")
+
     serve = commands.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
 
     args = parser.parse_args(argv)
     configure_logging()
-    return {"migrate": _migrate, "ingest": _ingest, "serve": _serve}[args.command](args)
+    commands_by_name = {"migrate": _migrate, "ingest": _ingest, "export-db": _export_db, "serve": _serve}
+    return commands_by_name[args.command](args)
 
 
 def _migrate(_args) -> int:
@@ -72,6 +76,25 @@ def _ingest(args) -> int:
     finally:
         engine.dispose()
     print("\n".join(report.lines()))
+    return 0
+
+
+def _export_db(args) -> int:
+    from sqlmodel import Session
+
+    from app.db import make_engine
+    from app.formats.seed import database_document
+
+    engine = make_engine(settings.database_url)
+    problem = _schema_problem(engine)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    with Session(engine) as session, args.out.open("w", encoding="utf-8") as file:
+        for chunk in database_document(session):
+            file.write(chunk)
+    engine.dispose()
+    print(f"wrote {args.out}; load it elsewhere with `timeline ingest {args.out}`")
     return 0
 
 

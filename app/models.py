@@ -129,3 +129,31 @@ class EventRead(EventBase):
     countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes")
     topics: list[str] = Field(description="Topic slugs")
     sources: list[SourceRead]
+
+
+class EraBase(SQLModel):
+    slug: str = Field(primary_key=True, max_length=120)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=300)
+    start_date: date = Field(description="First day of the period the start names")
+    date_precision: Precision = Field(sa_type=String(5))
+    end_date: date = Field(description="First day of the period the end names")
+    end_precision: Precision = Field(sa_type=String(5))
+
+
+class Era(EraBase, table=True):
+    """A named period (the eastern Ladakh standoff), drawn as a band on the overview."""
+
+    # Last day the era covers: the overview and the timeline test overlap with it.
+    last_date: date
+
+
+class EraCountry(SQLModel, table=True):
+    __tablename__ = "era_country"
+
+    era_slug: str = Field(sa_column=Column(String(120), ForeignKey("era.slug", ondelete="CASCADE"), primary_key=True))
+    country_code: str = Field(sa_column=Column(String(2), ForeignKey("country.code"), primary_key=True))
+
+
+class EraRead(EraBase):
+    countries: list[str]

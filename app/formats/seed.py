@@ -1,0 +1,67 @@
+"""The project's own seed format, written out: a whole database as one file `timeline ingest` reads.
+
+This is how a database moves between backends (SQLite to PostgreSQL): export, then ingest.
+"""
+
+import json
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app import queries
+from app.dates import partial_iso
+from app.filters import TimelineFilter
+from app.models import Country, Topic
+
+
+def event_data(item: queries.EventView) -> dict:
+    data = {
+        "slug": item.slug,
+        "title": item.title,
+        "summary": item.summary,
+        "start_date": partial_iso(item.start_date, item.date_precision),
+    }
+    if item.end_date is not None:
+        data["end_date"] = partial_iso(item.end_date, item.end_precision)
+    if item.location:
+        data["location"] = item.location
+    data["countries"] = [code for code, _ in item.countries]
+    data["topics"] = [slug for slug, _ in item.topics]
+    if item.tone is not None:
+        data["tone"] = item.tone
+    data["importance"] = item.importance
+    data["sources"] = [
+        {key: value for key, value in source.items() if value is not None}
+        for source in (
+            {
+                "url": s.url,
+                "title": s.title,
+                "publisher": s.publisher,
+                "published": s.published_date.isoformat() if s.published_date else None,
+            }
+            for s in item.sources
+        )
+    ]
+    return data
+
+
+def database_document(session: Session) -> Iterator[str]:
+    """The whole database as a JSON seed document, a chunk at a time."""
+    country, topic = Country.__table__, Topic.__table__
+    countries = [
+        {"code": code, "name": name}
+        for code, name in session.execute(select(country.c.code, country.c.name).order_by(country.c.code))
+    ]
+    topics = [
+        {"slug": slug, "name": name, "description": description}
+        for slug, name, description in session.execute(
+            select(topic.c.slug, topic.c.name, topic.c.description).order_by(topic.c.slug)
+        )
+    ]
+    yield '{"countries": ' + json.dumps(countries, ensure_ascii=False)
+    yield ',\n"topics": ' + json.dumps(topics, ensure_ascii=False)
+    yield ',\n"events": ['
+    for position, item in enumerate(queries.iter_events(session, TimelineFilter())):
+        yield ("," if position else "") + "\n" + json.dumps(event_data(item), ensure_ascii=False)
+    yield "\n]}\n"
