@@ -51,6 +51,8 @@ def _migrate(_args) -> int:
 
 
 def _ingest(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.db import make_engine
     from app.ingest import IngestFailed, ingest
     from app.ingest.readers import ReaderOptions
@@ -72,6 +74,9 @@ def _ingest(args) -> int:
         for error in failure.errors:
             print(error, file=sys.stderr)
         print(f"{len(failure.errors)} error(s); nothing was written", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"the database refused the ingest, nothing was written: {error.orig or error}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()

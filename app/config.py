@@ -11,6 +11,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIMELINE_")
 
     database_url: str = f"sqlite:///{PROJECT_DIR / 'timeline.db'}"
+    # Where pages, the API and exports read from (a PostgreSQL replica); writes (ingest, migrate)
+    # always go to database_url.
+    database_read_url: str | None = None
     # Absolute links (canonical, Open Graph) use this when set; otherwise the request's own host.
     base_url: str | None = None
     page_size: int = 50

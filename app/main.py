@@ -18,7 +18,7 @@ from app.middleware import (
     SecurityHeadersMiddleware,
 )
 from app.openapi import install_openapi
-from app.routes import api, exports, health, pages
+from app.routes import api, exports, health, pages, relations
 
 
 @asynccontextmanager
@@ -44,14 +44,17 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
         summary="Dated, sourced events between countries, filterable by country, topic, date and words.",
         version="1",
     )
-    app.state.engine = make_engine(app_settings.database_url, app_settings.worker_threads)
+    # The app only reads: a replica, when there is one, serves it.
+    read_url = app_settings.database_read_url or app_settings.database_url
+    app.state.engine = make_engine(read_url, app_settings.worker_threads)
     # The conditional-GET check runs on the event loop: it gets a connection nobody else waits for.
-    app.state.version_engine = make_engine(app_settings.database_url, pool_size=1)
+    app.state.version_engine = make_engine(read_url, pool_size=1)
     app.state.settings = app_settings
     app.mount("/static", VersionedStaticFiles(directory=PROJECT_DIR / "static"), name="static")
     # Exports first: /events/{slug}.ics must win over the event page's /events/{slug}.
     app.include_router(exports.router)
     app.include_router(pages.router)
+    app.include_router(relations.router)
     app.include_router(api.router)
     app.include_router(health.router)
     install_error_handlers(app)

@@ -1,10 +1,22 @@
-"""A real SQLite file per test, the reference dataset, and a client for the app."""
+"""A real database per test on each backend (SQLite, and PostgreSQL where one runs), the reference
+dataset, and a client for the app.
 
+Every test that uses a database runs once per backend: TIMELINE_TEST_BACKENDS (default
+"sqlite,postgresql") chooses them, TIMELINE_TEST_POSTGRES_URL names the server (default: the local
+one on 127.0.0.1:5432). Outside CI an unreachable PostgreSQL skips its half with the reason; in CI
+it fails the run.
+"""
+
+import os
 import shutil
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.exc import OperationalError
 
 from app.config import Settings
 from app.db import make_engine
@@ -14,30 +26,126 @@ from app.migrations import upgrade
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE = FIXTURES / "reference.yaml"
+BACKENDS = [name for name in os.environ.get("TIMELINE_TEST_BACKENDS", "sqlite,postgresql").split(",") if name]
+POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BACKENDS_USED: list[str] = []
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory) -> Path:
-    """A database built by the real migrations once; each test gets its own copy."""
-    path = tmp_path_factory.mktemp("template") / "timeline.db"
-    upgrade(f"sqlite:///{path}")
-    engine = make_engine(f"sqlite:///{path}")
-    with engine.connect() as connection:
-        # One file, no WAL beside it, so a plain copy is the whole database.
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
-    engine.dispose()
-    return path
+class SQLiteBackend:
+    name = "sqlite"
+
+    def __init__(self, folder: Path):
+        self.template = folder / "template.db"
+        upgrade(f"sqlite:///{self.template}")
+        engine = make_engine(f"sqlite:///{self.template}")
+        with engine.connect() as connection:
+            # One file, no WAL beside it, so a plain copy is the whole database.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
+        engine.dispose()
+
+    def new_database(self, folder: Path, name: str) -> str:
+        return f"sqlite:///{folder / f'{name}.db'}"
+
+    def migrate(self, url: str) -> None:
+        shutil.copyfile(self.template, make_url(url).database)
+
+    def clone(self, source_url: str, url: str) -> None:
+        path = Path(make_url(url).database)
+        path.unlink(missing_ok=True)
+        shutil.copyfile(make_url(source_url).database, path)
+
+    def drop(self, url: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresBackend:
+    """Each test's database is a copy of one migrated template (CREATE DATABASE … TEMPLATE)."""
+
+    name = "postgresql"
+
+    def __init__(self):
+        self.admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", pool_size=1)
+        self.prefix = f"timeline_test_{uuid.uuid4().hex[:8]}"
+        self.template = f"{self.prefix}_template"
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        upgrade(self._url(self.template))
+
+    def _url(self, database: str) -> str:
+        return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+
+    def _execute(self, statement: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(statement)
+
+    def new_database(self, folder: Path, name: str) -> str:
+        database = f"{self.prefix}_{uuid.uuid4().hex[:10]}"
+        self._execute(f'CREATE DATABASE "{database}"')
+        return self._url(database)
+
+    def migrate(self, url: str) -> None:
+        database = make_url(url).database
+        self._execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+        self._execute(f'CREATE DATABASE "{database}" TEMPLATE "{self.template}"')
+
+    def clone(self, source_url: str, url: str) -> None:
+        self._execute(f'DROP DATABASE "{make_url(url).database}" WITH (FORCE)')
+        self._execute(f'CREATE DATABASE "{make_url(url).database}" TEMPLATE "{make_url(source_url).database}"')
+
+    def drop(self, url: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request, tmp_path_factory):
+    if request.param == "sqlite":
+        chosen = SQLiteBackend(tmp_path_factory.mktemp("sqlite"))
+    else:
+        try:
+            chosen = PostgresBackend()
+        except OperationalError as error:
+            message = f"PostgreSQL at {make_url(POSTGRES_URL)!r} is not reachable: {error.orig}"
+            if os.environ.get("CI"):
+                pytest.fail(message, pytrace=False)
+            pytest.skip(f"{message} (set TIMELINE_TEST_BACKENDS=sqlite to run SQLite alone)")
+    BACKENDS_USED.append(chosen.name)
+    yield chosen
+    chosen.close()
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'timeline.db'}"
+def new_database(backend, tmp_path) -> Callable[..., str]:
+    """Makes an empty database (migrated=True: at the current schema) and drops it afterwards."""
+    made: list[str] = []
+
+    def make(name: str = "timeline", migrated: bool = False) -> str:
+        url = backend.new_database(tmp_path, name)
+        if migrated:
+            backend.migrate(url)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        backend.drop(url)
 
 
 @pytest.fixture
-def engine(database_url, migrated_template, tmp_path):
-    shutil.copyfile(migrated_template, tmp_path / "timeline.db")
+def database_url(new_database) -> str:
+    """An empty database: nothing migrated yet."""
+    return new_database()
+
+
+@pytest.fixture
+def engine(database_url, backend):
+    backend.migrate(database_url)
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
@@ -59,3 +167,12 @@ def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def pytest_report_header(config) -> str:
+    return f"database backends: {', '.join(BACKENDS)} (TIMELINE_TEST_BACKENDS)"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    used = ", ".join(sorted(set(BACKENDS_USED))) or "none (no test needed a database)"
+    terminalreporter.write_line(f"database backends this run used: {used}")

@@ -38,9 +38,10 @@ HOW_TO_INSTALL_CHROMIUM = (
 )
 
 
-def create_database(path: Path, sources: Sequence[Path]) -> str:
-    """A new SQLite file migrated as `timeline migrate` does, with the given seed files or folders."""
-    url = f"sqlite:///{path}"
+def create_database(target: Path | str, sources: Sequence[Path]) -> str:
+    """A database migrated as `timeline migrate` does, with the given seed files or folders: a new
+    SQLite file at a path, or the empty database a URL names."""
+    url = f"sqlite:///{target}" if isinstance(target, Path) else target
     # The migrations, not create_all: they also make what the models don't describe (full-text search).
     upgrade(url)
     engine = make_engine(url)
