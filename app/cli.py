@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL deployments)")
 
     args = parser.parse_args(argv)
     configure_logging()
@@ -116,7 +117,13 @@ def _serve(args) -> int:
         return 1
     # The app logs each request itself (timeline.access), with its duration.
     uvicorn.run(
-        "app.main:create_app", factory=True, host=args.host, port=args.port, proxy_headers=True, access_log=False
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        access_log=False,
     )
     return 0
 

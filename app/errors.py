@@ -27,6 +27,14 @@ class EventNotFound(Exception):
         self.slug = slug
 
 
+class RelationNotFound(Exception):
+    """No relation page at this address: not a pair of known countries, or a pair without events."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 # Files are for programs as much as people: their errors are JSON, like the API's.
 JSON_SUFFIXES = (".csv", ".ics", ".atom", ".json")
 
@@ -51,6 +59,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EventNotFound)
     async def event_not_found(request: Request, error: EventNotFound):
         return _error_response(request, 404, f"There is no event at /events/{error.slug}.")
+
+    @app.exception_handler(RelationNotFound)
+    async def relation_not_found(request: Request, error: RelationNotFound):
+        return _error_response(request, 404, error.message)
 
     @app.exception_handler(InvalidFilter)
     async def invalid_filter(request: Request, error: InvalidFilter):

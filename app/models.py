@@ -65,6 +65,8 @@ class Event(EventBase, table=True):
     __table_args__ = (
         # Keyset pages walk (start_date, id) in either direction.
         Index("ix_event_start_date_id", "start_date", "id"),
+        # The overview groups events by month with their tone: from this index, without reading rows.
+        Index("ix_event_overview", "start_date", "date_precision", "tone"),
         CheckConstraint("date_precision IN ('day', 'month', 'year')", name="ck_event_date_precision"),
         CheckConstraint("tone BETWEEN -2 AND 2", name="ck_event_tone"),
         CheckConstraint("importance BETWEEN 1 AND 3", name="ck_event_importance"),
@@ -75,6 +77,9 @@ class Event(EventBase, table=True):
     last_date: date = Field(index=True)
     created_at: datetime = Field(default_factory=utc_now, sa_type=DateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=DateTime)
+    # The event's statements as one text, written by ingest: full-text search indexes it with the
+    # title and summary (SQLite's event_fts, PostgreSQL's search_vector; see migration 0005).
+    statement_text: str | None = Field(default=None, sa_type=Text)
 
 
 class EventCountry(SQLModel, table=True):
@@ -129,6 +134,11 @@ class EventRead(EventBase):
     countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes")
     topics: list[str] = Field(description="Topic slugs")
     sources: list[SourceRead]
+    links: list["LinkRead"] = Field(description="Events this one is linked to, as declared on it")
+    linked_from: list["LinkRead"] = Field(description="Events that declare a link to this one")
+    statements: list["StatementRead"] = Field(description="What each party said about the event")
+    revision_count: int = Field(description="How many ingests have changed the event since it was added")
+    last_revised: datetime | None = Field(description="When the last of them ran (UTC), or null")
 
 
 class EraBase(SQLModel):
@@ -157,3 +167,94 @@ class EraCountry(SQLModel, table=True):
 
 class EraRead(EraBase):
     countries: list[str]
+
+
+class LinkType(StrEnum):
+    """How one event relates to another: 'A led_to B', 'A response_to B', 'A follow_up_of B', 'A part_of B'."""
+
+    led_to = "led_to"
+    response_to = "response_to"
+    follow_up_of = "follow_up_of"
+    part_of = "part_of"
+
+
+class EventLinkBase(SQLModel):
+    type: LinkType = Field(sa_type=String(20))
+
+
+class EventLink(EventLinkBase, table=True):
+    """A typed link declared on one event (event_id) to another (target_id)."""
+
+    __tablename__ = "event_link"
+    __table_args__ = (
+        # Chains are walked both ways: from an event to its targets (the primary key) and back.
+        Index("ix_event_link_target_id", "target_id"),
+        CheckConstraint("type IN ('led_to', 'response_to', 'follow_up_of', 'part_of')", name="ck_event_link_type"),
+    )
+
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
+    target_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
+    position: int = 0
+
+
+class LinkRead(EventLinkBase):
+    slug: str = Field(description="The other event")
+    title: str
+    url: str = Field(description="The other event's page")
+
+
+class StatementBase(SQLModel):
+    party: str = Field(max_length=200, description="Who said it: a country, or a named body such as a ministry")
+    party_country: str | None = Field(default=None, max_length=2, description="The party's ISO 3166-1 code")
+    text: str = Field(sa_type=Text, description="What the party said, in the dataset's words")
+    said_on: date | None = Field(default=None, description="First day of the period the statement is dated to")
+    said_on_precision: Precision | None = Field(default=None, sa_type=String(5))
+
+
+class Statement(StatementBase, table=True):
+    """One party's account of an event, with its own source."""
+
+    __table_args__ = (
+        CheckConstraint("said_on_precision IN ('day', 'month', 'year')", name="ck_statement_said_on_precision"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    position: int = 0
+    party_country: str | None = Field(
+        default=None, sa_column=Column(String(2), ForeignKey("country.code"), nullable=True)
+    )
+    source_url: str = Field(max_length=2000)
+    source_title: str = Field(max_length=300)
+    source_publisher: str | None = Field(default=None, max_length=200)
+    source_published_date: date | None = None
+
+
+class StatementRead(StatementBase):
+    source: SourceRead
+
+
+class RevisionBase(SQLModel):
+    number: int = Field(description="1 for the event's first change, 2 for the next…; one ingest's changes share it")
+    changed_at: datetime = Field(sa_type=DateTime, description="When the ingest ran (UTC)")
+    field: str = Field(max_length=40, description="The seed field that changed")
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str | None = Field(default=None, sa_type=Text)
+
+
+class Revision(RevisionBase, table=True):
+    """One field of an event changed by an ingest: corrections stay visible."""
+
+    __table_args__ = (Index("ix_revision_event_id_number", "event_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False))
+
+
+class RevisionRead(RevisionBase):
+    pass
+
+
+EventRead.model_rebuild()

@@ -10,12 +10,45 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, column, exists, func, literal_column, select, table, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    exists,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    table,
+    tuple_,
+)
 from sqlmodel import Session
 
-from app.models import Country, DataVersion, Event, EventCountry, EventTopic, Precision, Source, Topic
+from app.models import (
+    Country,
+    DataVersion,
+    Era,
+    EraCountry,
+    Event,
+    EventCountry,
+    EventLink,
+    EventTopic,
+    LinkType,
+    Precision,
+    Revision,
+    Source,
+    Statement,
+    Topic,
+)
 
 if TYPE_CHECKING:
     from app.filters import Cursor, PageRequest, TimelineFilter
@@ -26,6 +59,11 @@ event_topic = EventTopic.__table__
 country = Country.__table__
 topic = Topic.__table__
 source = Source.__table__
+event_link = EventLink.__table__
+statement = Statement.__table__
+revision = Revision.__table__
+era = Era.__table__
+era_country = EraCountry.__table__
 
 
 @dataclass
@@ -34,6 +72,23 @@ class SourceView:
     title: str
     publisher: str | None
     published_date: date | None
+
+
+@dataclass
+class LinkView:
+    type: LinkType
+    slug: str  # the other event's
+    title: str
+
+
+@dataclass
+class StatementView:
+    party: str
+    party_country: str | None
+    text: str
+    said_on: date | None
+    said_on_precision: Precision | None
+    source: SourceView
 
 
 @dataclass
@@ -54,6 +109,12 @@ class EventView:
     countries: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
     topics: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
     sources: list[SourceView] = field(default_factory=list)
+    # Filled only where asked for (`details=True`): the event page, the API and the exports.
+    links: list[LinkView] = field(default_factory=list)  # declared on this event
+    linked_from: list[LinkView] = field(default_factory=list)  # declared on others, to this one
+    statements: list[StatementView] = field(default_factory=list)
+    revision_count: int = 0
+    last_revised: datetime | None = None
 
     def __post_init__(self) -> None:
         self.date_precision = Precision(self.date_precision)
@@ -203,7 +264,8 @@ def event_conditions(
 
 
 def _text_match(terms, dialect: str, correlated: bool):
-    """Events whose title or summary hold every term: SQLite FTS5, PostgreSQL tsvector."""
+    """Events whose title, summary or statements hold every term: SQLite FTS5, PostgreSQL tsvector
+    (both index event.statement_text beside the title and summary, see migration 0005)."""
     if dialect == "sqlite":
         expression = " AND ".join(f'"{term.text}"' + ("*" if term.prefix else "") for term in terms)
         fts = table("event_fts", column("rowid"))
@@ -284,14 +346,19 @@ def _filtered(session: Session, statement: Select, timeline_filter: TimelineFilt
         conditions = event_conditions(timeline_filter, dialect, known.max_span_days, leave_out=name)
         return statement.where(event.c.id.in_(ids), *conditions)
     statement = statement.where(*event_conditions(timeline_filter, dialect, known.max_span_days))
-    if dialect == "sqlite":
-        # SQLite cannot know that a page fills after a few rows: make it walk the date index.
+    if dialect == "sqlite" and page_size < known.events:
+        # SQLite cannot know that a page fills after a few rows: make it walk the date index. A read of
+        # every match (a count, the overview) is left to the planner: walking the index costs it a
+        # lookup per event where a scan of the table reads them in order.
         statement = statement.with_hint(event, "INDEXED BY ix_event_start_date_id", dialect_name="sqlite")
     return statement
 
 
-def list_events(session: Session, timeline_filter: TimelineFilter, page: PageRequest) -> EventPage:
-    """One keyset page of the filter's events, ordered by (start_date, id)."""
+def list_events(
+    session: Session, timeline_filter: TimelineFilter, page: PageRequest, details: bool = False
+) -> EventPage:
+    """One keyset page of the filter's events, ordered by (start_date, id); `details` adds links,
+    statements and revision counts."""
     from app.filters import Cursor
 
     descending = timeline_filter.order == "desc"
@@ -305,7 +372,7 @@ def list_events(session: Session, timeline_filter: TimelineFilter, page: PageReq
     else:
         statement = statement.order_by(event.c.start_date, event.c.id)
     rows = session.execute(statement.limit(page.size + 1)).all()
-    items = _with_relations(session, rows[: page.size])
+    items = _with_relations(session, rows[: page.size], details)
     next_cursor = None
     if len(rows) > page.size:
         last = items[-1]
@@ -313,13 +380,13 @@ def list_events(session: Session, timeline_filter: TimelineFilter, page: PageReq
     return EventPage(items, next_cursor)
 
 
-def iter_events(session: Session, timeline_filter: TimelineFilter, batch_size: int = 500):
+def iter_events(session: Session, timeline_filter: TimelineFilter, batch_size: int = 500, details: bool = False):
     """Every event of the filter in order, read page by page so memory stays bounded."""
     from app.filters import PageRequest
 
     after = None
     while True:
-        page = list_events(session, timeline_filter, PageRequest(after, batch_size))
+        page = list_events(session, timeline_filter, PageRequest(after, batch_size), details)
         yield from page.items
         if page.next_cursor is None:
             return
@@ -417,10 +484,11 @@ def topic_counts(session: Session) -> list[tuple[str, str, str, int]]:
 
 
 def get_event(session: Session, slug: str) -> EventView | None:
+    """One event with everything about it: sources, links, statements and its revision count."""
     row = session.execute(select(*_EVENT_COLUMNS).where(event.c.slug == slug)).first()
     if row is None:
         return None
-    return _with_relations(session, [row])[0]
+    return _with_relations(session, [row], details=True)[0]
 
 
 def neighbours(session: Session, current: EventView) -> Neighbours:
@@ -470,8 +538,9 @@ def describe_filter(session: Session, timeline_filter: TimelineFilter) -> str:
     return " · ".join(parts) or "all events"
 
 
-def _with_relations(session: Session, rows) -> list[EventView]:
-    """Events from rows of _EVENT_COLUMNS, with country and topic names and their sources attached."""
+def _with_relations(session: Session, rows, details: bool = False) -> list[EventView]:
+    """Events from rows of _EVENT_COLUMNS, with country and topic names and their sources attached
+    (and with `details`, their links, statements and revision counts)."""
     if not rows:
         return []
     known = stats(session)
@@ -491,4 +560,406 @@ def _with_relations(session: Session, rows) -> list[EventView]:
         .order_by(source.c.event_id, source.c.position)
     ).all():
         by_id[row.event_id].sources.append(SourceView(row.url, row.title, row.publisher, row.published_date))
+    if details:
+        _add_details(session, by_id)
     return items
+
+
+def _add_details(session: Session, by_id: dict[int, EventView]) -> None:
+    """Links both ways, statements and revision counts of these events: four queries, whatever their number."""
+    ids = list(by_id)
+    other = event.alias("other")
+    for row in session.execute(
+        select(event_link.c.event_id, event_link.c.type, other.c.slug, other.c.title)
+        .join(other, other.c.id == event_link.c.target_id)
+        .where(event_link.c.event_id.in_(ids))
+        .order_by(event_link.c.event_id, event_link.c.position)
+    ):
+        by_id[row.event_id].links.append(LinkView(LinkType(row.type), row.slug, row.title))
+    for row in session.execute(
+        select(event_link.c.target_id, event_link.c.type, other.c.slug, other.c.title)
+        .join(other, other.c.id == event_link.c.event_id)
+        .where(event_link.c.target_id.in_(ids))
+        .order_by(event_link.c.target_id, other.c.start_date, other.c.id)
+    ):
+        by_id[row.target_id].linked_from.append(LinkView(LinkType(row.type), row.slug, row.title))
+    for row in session.execute(
+        select(statement).where(statement.c.event_id.in_(ids)).order_by(statement.c.event_id, statement.c.position)
+    ):
+        cited = SourceView(row.source_url, row.source_title, row.source_publisher, row.source_published_date)
+        precision = Precision(row.said_on_precision) if row.said_on_precision else None
+        by_id[row.event_id].statements.append(
+            StatementView(row.party, row.party_country, row.text, row.said_on, precision, cited)
+        )
+    for event_id, count, last in session.execute(
+        select(revision.c.event_id, func.max(revision.c.number), func.max(revision.c.changed_at))
+        .where(revision.c.event_id.in_(ids))
+        .group_by(revision.c.event_id)
+    ):
+        by_id[event_id].revision_count, by_id[event_id].last_revised = count, last
+
+
+@dataclass
+class Change:
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass
+class RevisionView:
+    """What one ingest changed in an event."""
+
+    number: int
+    changed_at: datetime
+    changes: list[Change] = field(default_factory=list)
+
+
+def revisions(session: Session, event_id: int) -> list[RevisionView]:
+    """The event's revisions, newest first."""
+    found: dict[int, RevisionView] = {}
+    for row in session.execute(
+        select(revision).where(revision.c.event_id == event_id).order_by(revision.c.number.desc(), revision.c.id)
+    ):
+        entry = found.setdefault(row.number, RevisionView(row.number, row.changed_at))
+        entry.changes.append(Change(row.field, row.old_value, row.new_value))
+    return list(found.values())
+
+
+# How far a chain is followed from an event, and how many events it shows at most.
+CHAIN_DEPTH = 10
+CHAIN_SIZE = 30
+# A link read from the event it is declared on, and read from its target.
+LINK_WORDS = {
+    LinkType.led_to: ("led to", "followed from"),
+    LinkType.response_to: ("in response to", "answered by"),
+    LinkType.follow_up_of: ("follow-up of", "followed up by"),
+    LinkType.part_of: ("part of", "includes"),
+}
+
+
+@dataclass
+class ChainItem:
+    """An event of a chain, and how it links to the event through which the chain reached it."""
+
+    slug: str
+    title: str
+    start_date: date
+    date_precision: Precision
+    end_date: date | None
+    end_precision: Precision | None
+    relation: str  # "led to", "followed up by"…
+    via_slug: str
+    via_title: str
+
+    def __post_init__(self) -> None:
+        self.date_precision = Precision(self.date_precision)
+        if self.end_precision is not None:
+            self.end_precision = Precision(self.end_precision)
+
+
+@dataclass
+class Chain:
+    before: list[ChainItem]
+    after: list[ChainItem]
+
+
+def chain(session: Session, current: EventView) -> Chain:
+    """The events linked to this one, directly or through others, before and after it.
+
+    Every link has an earlier and a later end ('A led_to B': A then B; 'A response_to',
+    'follow_up_of' or 'part_of B': B then A). One recursive query walks from the event to the later
+    ends (after) and to the earlier ends (before), CHAIN_DEPTH links at most; UNION drops repeated
+    steps, so cycles and diamonds stay small.
+    """
+    is_led_to = event_link.c.type == LinkType.led_to.value
+    walk = (
+        select(
+            event.c.id,
+            # 0 at the event itself, then 1 along the chain's later ends and -1 along its earlier ends.
+            literal_column("0", Integer).label("direction"),
+            literal_column("0", Integer).label("depth"),
+            cast(null(), Integer).label("via"),
+            cast(null(), String(20)).label("type"),
+            cast(null(), Integer).label("declared_by"),
+        )
+        .where(event.c.id == current.id)
+        .cte("chain", recursive=True)
+    )
+    here = walk.c.id
+    is_earlier_end = or_(
+        and_(is_led_to, event_link.c.event_id == here), and_(~is_led_to, event_link.c.target_id == here)
+    )
+    is_later_end = or_(and_(is_led_to, event_link.c.target_id == here), and_(~is_led_to, event_link.c.event_id == here))
+    goes_later = and_(walk.c.direction >= 0, is_earlier_end)
+    goes_earlier = and_(walk.c.direction <= 0, is_later_end)
+    step = (
+        select(
+            case((event_link.c.event_id == here, event_link.c.target_id), else_=event_link.c.event_id),
+            case((goes_later, 1), else_=-1),
+            walk.c.depth + 1,
+            here,
+            event_link.c.type,
+            event_link.c.event_id,
+        )
+        .select_from(walk)
+        .join(event_link, or_(goes_later, goes_earlier))
+        .where(walk.c.depth < CHAIN_DEPTH)
+    )
+    walk = walk.union(step)
+    nearest: dict[int, tuple] = {}
+    for row in session.execute(
+        select(walk).where(walk.c.depth > 0).order_by(walk.c.depth, walk.c.direction.desc(), walk.c.via, walk.c.id)
+    ):
+        if row.id != current.id and row.id not in nearest:
+            nearest[row.id] = row
+    kept = list(nearest.values())[:CHAIN_SIZE]
+    if not kept:
+        return Chain([], [])
+    ids = {row.id for row in kept} | {row.via for row in kept}
+    columns = [event.c.id, event.c.slug, event.c.title, event.c.start_date, event.c.date_precision]
+    columns += [event.c.end_date, event.c.end_precision]
+    events = {row.id: row for row in session.execute(select(*columns).where(event.c.id.in_(ids)))}
+    before, after = [], []
+    for row in kept:
+        item, via = events[row.id], events[row.via]
+        said_by_item, said_by_via = LINK_WORDS[LinkType(row.type)]
+        relation = said_by_item if row.declared_by == row.id else said_by_via
+        entry = ChainItem(
+            item.slug,
+            item.title,
+            item.start_date,
+            item.date_precision,
+            item.end_date,
+            item.end_precision,
+            relation,
+            via.slug,
+            via.title,
+        )
+        (after if row.direction == 1 else before).append((item.start_date, item.id, entry))
+    return Chain([entry for *_, entry in sorted(before)], [entry for *_, entry in sorted(after)])
+
+
+# Eras, the overview of a view, and the pairs of countries that have events.
+
+
+@dataclass(frozen=True)
+class EraView:
+    slug: str
+    name: str
+    description: str
+    start_date: date
+    date_precision: Precision
+    end_date: date
+    end_precision: Precision
+    last_date: date
+    countries: tuple[str, ...]
+
+
+def eras(session: Session, timeline_filter: TimelineFilter) -> list[EraView]:
+    """The eras of a view, oldest first: those concerning all of its countries and overlapping its dates."""
+    key = ("eras", timeline_filter.countries, timeline_filter.date_from, timeline_filter.date_to)
+    return _cached(session, key, lambda: _eras(session, timeline_filter))
+
+
+def _eras(session: Session, timeline_filter: TimelineFilter) -> list[EraView]:
+    codes = (
+        select(func.aggregate_strings(era_country.c.country_code, ","))
+        .where(era_country.c.era_slug == era.c.slug)
+        .scalar_subquery()
+    )
+    statement = select(
+        era.c.slug,
+        era.c.name,
+        era.c.description,
+        era.c.start_date,
+        era.c.date_precision,
+        era.c.end_date,
+        era.c.end_precision,
+        era.c.last_date,
+        codes.label("codes"),
+    ).order_by(era.c.start_date, era.c.slug)
+    # Countries combine as they do for events: an era of India and China belongs to India's view.
+    for code in timeline_filter.countries:
+        statement = statement.where(
+            exists().where(era_country.c.era_slug == era.c.slug, era_country.c.country_code == code)
+        )
+    if timeline_filter.date_from:
+        statement = statement.where(era.c.last_date >= timeline_filter.date_from)
+    if timeline_filter.date_to:
+        statement = statement.where(era.c.start_date <= timeline_filter.date_to)
+    return [
+        EraView(
+            *row[:4],
+            Precision(row.date_precision),
+            row.end_date,
+            Precision(row.end_precision),
+            row.last_date,
+            tuple(sorted((row.codes or "").split(","))),
+        )
+        for row in session.execute(statement)
+    ]
+
+
+@dataclass(frozen=True)
+class Period:
+    """One bar of the overview: a year ("2020") or a month ("2020-06"), as from= and to= write it."""
+
+    key: str
+    start: date
+    last: date
+    events: int
+    rated: int  # events that have a tone
+    tone_total: int
+
+    @property
+    def tone(self) -> float | None:
+        """The average tone of the events that have one."""
+        return self.tone_total / self.rated if self.rated else None
+
+
+@dataclass(frozen=True)
+class Overview:
+    unit: str  # "year" or "month"
+    periods: list[Period]  # every period of the range in order, empty ones included
+    events: int  # the events the bars count
+    left_out: int  # matching events outside the bars: begun before the range, or (by month) dated to a year
+
+
+# Up to three years, the overview counts by month; a longer range by year.
+MONTHS_SHOWN_BY_MONTH = 36
+
+
+def overview(session: Session, timeline_filter: TimelineFilter) -> Overview:
+    """The view's events per period with their average tone, from one grouped query, cached like counts."""
+    timeline_filter = timeline_filter.replace(order="asc")  # the order changes nothing here
+    return _cached(session, ("overview", timeline_filter), lambda: _overview(session, timeline_filter))
+
+
+def _overview(session: Session, timeline_filter: TimelineFilter) -> Overview:
+    month = _month_of_start(session.get_bind().dialect.name).label("month")
+    statement = (
+        select(
+            month,
+            event.c.date_precision,
+            func.count().label("events"),
+            func.count(event.c.tone).label("rated"),
+            func.coalesce(func.sum(event.c.tone), 0).label("tone_total"),
+        )
+        .select_from(event)
+        .group_by(month, event.c.date_precision)
+    )
+    # As many rows as there are matches: the plan that reads fewest of them, as for a count.
+    rows = session.execute(_filtered(session, statement, timeline_filter, page_size=10**12)).all()
+    total = sum(row.events for row in rows)
+    if not rows:
+        return Overview("year", [], 0, 0)
+
+    def month_number(value: date) -> int:
+        return value.year * 12 + value.month - 1
+
+    rows = [_MonthRow(int(row.month[:4]) * 12 + int(row.month[5:7]) - 1, *row[1:]) for row in rows]
+    first = min(row.number for row in rows)
+    last = max(row.number for row in rows)
+    if timeline_filter.date_from:
+        first = max(first, month_number(timeline_filter.date_from))
+    if timeline_filter.date_to:
+        last = min(last, month_number(timeline_filter.date_to))
+    # A short range the reader asked for is shown whole, even where it has no events.
+    if timeline_filter.date_from and timeline_filter.date_to:
+        asked = month_number(timeline_filter.date_from), month_number(timeline_filter.date_to)
+        if asked[1] - asked[0] < MONTHS_SHOWN_BY_MONTH:
+            first, last = asked
+    by_month = last - first < MONTHS_SHOWN_BY_MONTH
+    periods = _periods(rows, first, last, by_month)
+    if by_month and not any(period.events for period in periods):
+        # Only events dated to a year: bars by year say more than empty months.
+        by_month, periods = False, _periods(rows, first, last, False)
+    shown = sum(period.events for period in periods)
+    return Overview("month" if by_month else "year", periods, shown, total - shown)
+
+
+def _periods(rows: list[_MonthRow], first: int, last: int, by_month: bool) -> list[Period]:
+    """The periods from month number `first` to `last`, with the counts and tones of their rows."""
+    sums: dict[int, list[int]] = {}
+    for row in rows:
+        # By month, an event dated only to a year has no month to be counted in.
+        if row.number < first or row.number > last or (by_month and row.date_precision == Precision.year.value):
+            continue
+        counts = sums.setdefault(row.number if by_month else row.number // 12, [0, 0, 0])
+        counts[0] += row.events
+        counts[1] += row.rated
+        counts[2] += row.tone_total
+    if by_month:
+        return [Period(*_month_span(key), *sums.get(key, (0, 0, 0))) for key in range(first, last + 1)]
+    return [
+        Period(f"{key:04d}", date(key, 1, 1), date(key, 12, 31), *sums.get(key, (0, 0, 0)))
+        for key in range(first // 12, last // 12 + 1)
+    ]
+
+
+class _MonthRow(NamedTuple):
+    number: int  # year * 12 + month - 1
+    date_precision: str
+    events: int
+    rated: int
+    tone_total: int
+
+
+def _month_of_start(dialect: str):
+    """The month an event starts in, as 'YYYY-MM': one cheap key to group by."""
+    if dialect == "sqlite":
+        # SQLite keeps dates as ISO text: cutting it is several times cheaper than strftime.
+        return func.substr(event.c.start_date, literal_column("1"), literal_column("7"), type_=String)
+    return func.to_char(event.c.start_date, literal_column("'YYYY-MM'"), type_=String)
+
+
+def _month_span(number: int) -> tuple[str, date, date]:
+    year, month = divmod(number, 12)
+    start = date(year, month + 1, 1)
+    following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return f"{year:04d}-{month + 1:02d}", start, following - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class CountryPair:
+    """Two countries with events in common, in the order of their relation page's address."""
+
+    first: str
+    second: str
+    first_name: str
+    second_name: str
+    events: int
+
+    @property
+    def path(self) -> str:
+        return f"/relations/{self.first}-{self.second}"
+
+
+def relation_order(first: str, second: str) -> tuple[str, str]:
+    """The canonical order of a pair of codes, as /relations/{A}-{B} writes it: the later code in the
+    alphabet first (IN-CN, US-CN, PK-IN). It depends on the codes alone, so an address never changes."""
+    return (first, second) if first > second else (second, first)
+
+
+def country_pairs(session: Session) -> list[CountryPair]:
+    """Every pair of countries that share events, most events first."""
+
+    def compute() -> list[CountryPair]:
+        one, other = event_country.alias("one"), event_country.alias("other")
+        # Each pair once, already in relation_order: the later code is `one`.
+        statement = (
+            select(one.c.country_code, other.c.country_code, func.count())
+            .select_from(
+                one.join(other, and_(other.c.event_id == one.c.event_id, other.c.country_code < one.c.country_code))
+            )
+            .group_by(one.c.country_code, other.c.country_code)
+        )
+        names = stats(session).country_names
+        pairs = [
+            CountryPair(first, second, names.get(first, first), names.get(second, second), count)
+            for first, second, count in session.execute(statement)
+        ]
+        return sorted(pairs, key=lambda pair: (-pair.events, pair.first_name, pair.second_name))
+
+    return _cached(session, ("country pairs",), compute)

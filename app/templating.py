@@ -1,5 +1,6 @@
 """The Jinja environment: date formatting by precision, links to filtered views, year groups."""
 
+from datetime import date, datetime
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -8,8 +9,9 @@ from fastapi.templating import Jinja2Templates
 
 from app.caching import static_versions
 from app.config import PROJECT_DIR
-from app.dates import format_span, partial_iso
+from app.dates import format_date, format_span, partial_iso
 from app.filters import Cursor, TimelineFilter
+from app.models import Precision
 from app.queries import EventView
 
 TONE_LABELS = {-2: "hostile", -1: "strained", 0: "neutral", 1: "cooperative", 2: "strongly cooperative"}
@@ -49,6 +51,7 @@ def export_links(timeline_filter: TimelineFilter) -> dict[str, str]:
     """The view's exports, for the pages that offer them."""
     return {
         "CSV": timeline_url(timeline_filter, path="/events.csv"),
+        "Statements (CSV)": timeline_url(timeline_filter, path="/events/statements.csv"),
         "iCalendar": timeline_url(timeline_filter, path="/events.ics"),
         "Atom feed": timeline_url(timeline_filter, path="/feed.atom"),
         "TimelineJS": timeline_url(timeline_filter, path="/timelinejs.json"),
@@ -66,11 +69,22 @@ def site_url(request: Request, path: str) -> str:
     return base.rstrip("/") + path
 
 
+def on_date(value: date | datetime, precision: Precision | None = Precision.day) -> str:
+    """A date (or the day of a timestamp) at its precision: '16 June 2020', 'June 2020'."""
+    day = value.date() if isinstance(value, datetime) else value
+    return format_date(day, precision or Precision.day)
+
+
+def iso_date(value: date | datetime, precision: Precision | None = Precision.day) -> str:
+    day = value.date() if isinstance(value, datetime) else value
+    return partial_iso(day, precision or Precision.day)
+
+
 def signed(value: int) -> str:
     return f"+{value}" if value > 0 else str(value).replace("-", "\u2212")
 
 
-templates.env.filters.update(when=when, when_iso=when_iso, signed=signed)
+templates.env.filters.update(when=when, when_iso=when_iso, signed=signed, on_date=on_date, iso_date=iso_date)
 templates.env.globals.update(
     timeline_url=timeline_url,
     by_year=by_year,

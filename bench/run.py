@@ -57,6 +57,7 @@ class SizeResults:
     server_rss_mb: float = 0.0
     export_rss_added_mb: float = 0.0
     export_rows: int = 0
+    overview_ms: dict[str, float] = field(default_factory=dict)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -77,10 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         # Written after every size, so a long run that stops late still leaves its figures.
         write_results(results, None, None, first_visit, args)
     yaml_rate = measure_yaml_ingest(min(sizes[-1], 20000))
+    postgres = None
+    if not args.no_postgres and 100000 in results:
+        postgres = measure_postgres(args)
     datasette = None
     if not args.no_datasette and 100000 in results:
         datasette = measure_datasette(database_file(100000), args)
-    write_results(results, datasette, yaml_rate, first_visit, args)
+    write_results(results, datasette, yaml_rate, first_visit, args, postgres)
     print(f"wrote {BENCH / 'RESULTS.md'}")
     return 0
 
@@ -127,6 +132,7 @@ def measure_size(size: int, args, first_visit: dict[str, int]) -> SizeResults:
     print(f"== {size:,} events", file=sys.stderr)
     results = SizeResults(size)
     results.ingest_seconds, results.ingest_rss_mb = build_database(size)
+    results.overview_ms = measure_overview(database_file(size), args.rounds)
     with Server(database_file(size)) as server:
         for name, path in (("page", HEADLINE), ("rare", RARE), ("common", COMMON), ("search", COMMON_WORD)):
             results.cold_ms[name] = server.time_first_request(path)
@@ -152,21 +158,77 @@ def measure_size(size: int, args, first_visit: dict[str, int]) -> SizeResults:
         before = server.peak_rss_mb()
         results.export_rows = server.download_lines("/events.csv") - 1
         results.export_rss_added_mb = server.peak_rss_mb() - before
+    # The same latency runs with the rendered-response cache off: what the queries and templates cost.
+    os.environ["TIMELINE_RESPONSE_CACHE_MB"] = "0"
+    try:
+        with Server(database_file(size)) as server:
+            for name, path, headers in [
+                ("page", HEADLINE, {}),
+                ("api", "/api/events" + HEADLINE[1:], {}),
+                ("rare", RARE, {}),
+                ("common", COMMON, {}),
+                ("search", COMMON_WORD, {}),
+            ]:
+                server.get(path, headers)
+                results.runs[f"{name}-1-uncached"] = median_run(
+                    [wrk(server.url + path, headers, 1, args.seconds) for _ in range(args.rounds)]
+                )
+    finally:
+        del os.environ["TIMELINE_RESPONSE_CACHE_MB"]
     return results
 
 
-class Server:
-    """`timeline serve` (one uvicorn worker) on a free loopback port."""
+OVERVIEW_VIEWS = {"page": HEADLINE, "common": COMMON, "all": "/"}
 
-    def __init__(self, database: Path):
-        self.database = database
+
+def measure_overview(database: Path, rounds: int) -> dict[str, float]:
+    """Milliseconds to compute a view's overview (its one grouped query, the cache bypassed) and render
+    its SVG, in-process; the median of a few runs per view."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from sqlmodel import Session
+
+    from app import queries
+    from app.db import make_engine
+    from app.filters import FilterParams, parse_filter
+    from app.overview import overview_chart
+    from app.templating import templates
+
+    template = templates.env.get_template("_overview.html")
+    engine = make_engine(f"sqlite:///{database}")
+    timings = {}
+    try:
+        for name, path in OVERVIEW_VIEWS.items():
+            query = parse_qs(urlsplit(path).query)
+            with Session(engine) as session:
+                params = FilterParams(country=query.get("country", []), topic=query.get("topic", []))
+                timeline_filter = parse_filter(params, session)
+                eras = queries.eras(session, timeline_filter)
+                runs = []
+                for _ in range(max(rounds, 3)):
+                    started = time.perf_counter()
+                    data = queries._overview(session, timeline_filter)
+                    template.render(overview=overview_chart(data, eras, timeline_filter))
+                    runs.append((time.perf_counter() - started) * 1000)
+            timings[name] = statistics.median(runs)
+    finally:
+        engine.dispose()
+    return timings
+
+
+class Server:
+    """`timeline serve` on a free loopback port: one worker on a SQLite file, or N on a database URL."""
+
+    def __init__(self, database: Path | str, workers: int = 1):
+        self.database_url = database if isinstance(database, str) else f"sqlite:///{database}"
+        self.workers = workers
 
     def __enter__(self):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{self.database}"}
+        env = {**os.environ, "TIMELINE_DATABASE_URL": self.database_url}
         self.process = subprocess.Popen(
-            [VENV_BIN / "timeline", "serve", "--port", str(self.port)],
+            [VENV_BIN / "timeline", "serve", "--port", str(self.port), "--workers", str(self.workers)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -233,6 +295,52 @@ def median_run(runs: list[Run]) -> Run:
         p99_ms=statistics.median(r.p99_ms for r in runs),
         errors=sum(r.errors for r in runs),
     )
+
+
+POSTGRES_URL = os.environ.get("TIMELINE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BACKEND_PLAN = [
+    ("page", HEADLINE, {}),
+    ("fragment", HEADLINE, FRAGMENT_HEADERS),
+    ("api", "/api/events" + HEADLINE[1:], {}),
+    ("search", COMMON_WORD, {}),
+]
+
+
+def measure_postgres(args) -> dict[str, dict[str, Run]]:
+    """The same 100k events and load: SQLite with one process, PostgreSQL with two worker processes.
+
+    Both run without the rendered-response cache, so every request reaches the database.
+    """
+    print("== PostgreSQL vs SQLite", file=sys.stderr)
+    from sqlalchemy import create_engine, make_url
+
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql("DROP DATABASE IF EXISTS timeline_bench WITH (FORCE)")
+        connection.exec_driver_sql("CREATE DATABASE timeline_bench")
+    admin.dispose()
+    url = make_url(POSTGRES_URL).set(database="timeline_bench").render_as_string(hide_password=False)
+    env = {**os.environ, "TIMELINE_DATABASE_URL": url}
+    run([VENV_BIN / "timeline", "migrate"], env=env)
+    run([VENV_BIN / "timeline", "ingest", PROJECT / "seeds/countries.yaml", PROJECT / "seeds/topics.yaml"], env=env)
+    run([VENV_BIN / "timeline", "ingest", DATA / "events-100000.csv"], env=env)
+    results: dict[str, dict[str, Run]] = {}
+    os.environ["TIMELINE_RESPONSE_CACHE_MB"] = "0"
+    try:
+        for label, database, workers in (
+            ("SQLite, 1 process", database_file(100000), 1),
+            ("PostgreSQL, 2 processes", url, 2),
+        ):
+            with Server(database, workers) as server:
+                results[label] = {}
+                for name, path, headers in BACKEND_PLAN:
+                    server.get(path, headers)
+                    results[label][name] = median_run(
+                        [wrk(server.url + path, headers, 32, args.seconds) for _ in range(args.rounds)]
+                    )
+    finally:
+        del os.environ["TIMELINE_RESPONSE_CACHE_MB"]
+    return results
 
 
 def measure_datasette(database: Path, args) -> dict[str, Run]:
@@ -302,7 +410,7 @@ def first_visit_bytes(server: "Server") -> dict[str, int]:
     return parts
 
 
-def write_results(results, datasette, yaml_rate, first_visit, args) -> None:
+def write_results(results, datasette, yaml_rate, first_visit, args, postgres=None) -> None:
     lines = ["# Benchmark results", "", *machine_lines(), "", "## Method", "", *method_lines(args), ""]
     largest = max(results)
     hundred = results.get(100000)
@@ -352,12 +460,13 @@ def write_results(results, datasette, yaml_rate, first_visit, args) -> None:
     for size in (s for s in (100000, 1000000) if s in results):
         for kind in ("rare", "common"):
             p50 = results[size].runs[f"{kind}-1"].p50_ms
+            uncached = results[size].runs[f"{kind}-1-uncached"].p50_ms
             targets.append(
                 (
                     f"{kind.capitalize()} filter p50, {size:,}, 1 connection",
-                    f"{p50:.2f} ms",
+                    f"{p50:.2f} ms (response cache off: {uncached:.2f} ms)",
                     "≤ 10 ms",
-                    check(p50 <= 10),
+                    check(p50 <= 10) + ("" if uncached <= 10 else "; **not met** without the response cache"),
                 )
             )
     if small and largest != 10000:
@@ -370,8 +479,26 @@ def write_results(results, datasette, yaml_rate, first_visit, args) -> None:
             targets.append(
                 (f"{kind.capitalize()} p99, 100k, 1 connection", f"{p99:.2f} ms", "≤ 15 ms", check(p99 <= 15))
             )
+    for size in (s for s in (100000, 1000000) if s in results):
+        overview, cold_page = results[size].overview_ms["page"], results[size].cold_ms["page"]
+        targets.append(
+            (
+                f"Overview query + SVG, {size:,} (in-process, uncached)",
+                f"{overview:.1f} ms (page's first request: {cold_page:.0f} ms)",
+                "≤ ½ of the page",
+                check(overview <= cold_page / 2),
+            )
+        )
     search = results[largest].runs["search-1"].p50_ms
-    targets.append((f"Common-word search p50, {largest:,}", f"{search:.2f} ms", "≤ 20 ms", check(search <= 20)))
+    search_uncached = results[largest].runs["search-1-uncached"].p50_ms
+    targets.append(
+        (
+            f"Common-word search p50, {largest:,}",
+            f"{search:.2f} ms (response cache off: {search_uncached:.2f} ms)",
+            "≤ 20 ms",
+            check(search <= 20) + ("" if search_uncached <= 20 else "; **not met** without the response cache"),
+        )
+    )
     if hundred:
         rate = hundred.events / hundred.ingest_seconds
         targets.append(
@@ -415,6 +542,16 @@ def write_results(results, datasette, yaml_rate, first_visit, args) -> None:
         lines.append(f"| {size:,} | " + " | ".join(f"{v:.0f} ms" for v in result.cold_ms.values()) + " |")
     lines += [
         "",
+        "## Overview query ms (one grouped query and the SVG, in-process, uncached)",
+        "",
+        "| events | " + " | ".join(f"`{path}`" for path in OVERVIEW_VIEWS.values()) + " | page's first request |",
+        "|---|" + "---|" * (len(OVERVIEW_VIEWS) + 1),
+    ]
+    for size, result in results.items():
+        figures = " | ".join(f"{result.overview_ms[name]:.1f} ms" for name in OVERVIEW_VIEWS)
+        lines.append(f"| {size:,} | {figures} | {result.cold_ms['page']:.0f} ms |")
+    lines += [
+        "",
         "## Ingest and memory",
         "",
         "| events | ingest s | events/s | ingest peak RSS MB | server RSS MB |",
@@ -434,6 +571,18 @@ def write_results(results, datasette, yaml_rate, first_visit, args) -> None:
             "|---|---|---|",
         ]
         lines += [f"| {name} | {r.requests_per_second:,.1f} | {r.p50_ms:.1f} |" for name, r in datasette.items()]
+    if postgres:
+        lines += [
+            "",
+            "## SQLite (1 process) and PostgreSQL (2 processes), 100k events, 32 connections, no response cache",
+            "",
+        ]
+        lines += ["| backend | run | req/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
+        for label, runs in postgres.items():
+            lines += [
+                f"| {label} | {name} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} |"
+                for name, r in runs.items()
+            ]
     lines += ["", "## First visit", "", "| resource | gzip bytes |", "|---|---|"]
     lines += [f"| `{name}` | {size:,} |" for name, size in first_visit.items()]
     (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
@@ -475,6 +624,9 @@ def method_lines(args) -> list[str]:
         "facet caches, as in production); the cold table shows those first requests.",
         f"- Timeline URL: `{HEADLINE}`, its fragment with `HX-Request`, and `/api/events` with the same filter. "
         f"Rarest filter: `{RARE}` (≈0.15% of events); most common: `{COMMON}`; common word: `{COMMON_WORD}`.",
+        "- Overview: in-process, the median of the rounds: the view's one grouped query (`queries._overview`, "
+        "bypassing the cache the server keeps it in) and rendering `templates/_overview.html`; set beside the "
+        "first (uncached) request of the timeline page with the same filter.",
         "- Datasette: the same 100k file opened immutable (`-i`), table page with three facets, without facets "
         "(`_nofacet=1&_nocount=1`), and a canned query with the country and topic joins, HTML and JSON.",
     ]

@@ -17,8 +17,33 @@
     });
   });
 
+  // A bar of the overview (or an era) narrows the view to its period. Its link works on its own;
+  // on the timeline it goes through the filter form instead, so the form shows the new dates and
+  // htmx swaps the results as for any other filter.
+  var focusResultsAfterSwap = false;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-period-from]") : null;
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    var form = document.getElementById("filters");
+    if (!form || !window.htmx || !form.elements.namedItem("from") || !form.elements.namedItem("to")) return;
+    event.preventDefault();
+    form.elements.namedItem("from").value = link.getAttribute("data-period-from");
+    form.elements.namedItem("to").value = link.getAttribute("data-period-to");
+    // The link is replaced with the results: focus goes to their heading rather than to <body>.
+    focusResultsAfterSwap = true;
+    htmx.trigger(form, "submit");
+  });
+
   // After "Load more", keyboard focus moves to the first new event instead of falling to <body>.
   document.addEventListener("htmx:afterSettle", function () {
+    if (focusResultsAfterSwap) {
+      focusResultsAfterSwap = false;
+      var heading = document.getElementById("results-heading");
+      if (heading) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }
     var target = document.querySelector("[data-focus-after-swap]");
     if (target) {
       target.removeAttribute("data-focus-after-swap");

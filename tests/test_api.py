@@ -31,6 +31,11 @@ def test_event_carries_every_documented_field(client):
                 "published_date": None,
             },
         ],
+        "links": [],
+        "linked_from": [],
+        "statements": [],
+        "revision_count": 0,
+        "last_revised": None,
     }
 
 

@@ -49,6 +49,8 @@ def test_csv_row_carries_every_field(client):
         "source_urls": "https://example.org/2020-a\nhttps://example.org/2020-b",
         "source_titles": "Clash\nSecond account",
         "source_publishers": "Example News\n",
+        "source_published": "2020-06-16\n",
+        "links": "",
         "url": "http://testserver/events/2020-clash",
     }
 

@@ -1,7 +1,6 @@
 """CSV and TimelineJS files in: readers, their errors, and lossless round trips with the exports."""
 
 import json
-import shutil
 
 import pytest
 import yaml
@@ -27,10 +26,9 @@ def definitions(tmp_path):
 
 
 @pytest.fixture
-def empty_client(tmp_path, definitions, migrated_template):
+def empty_client(definitions, new_database):
     """A second, empty database with only the countries and topics, and a client for it."""
-    shutil.copyfile(migrated_template, tmp_path / "second.db")
-    url = f"sqlite:///{tmp_path / 'second.db'}"
+    url = new_database("second", migrated=True)
     engine = make_engine(url)
     ingest(engine, [definitions])
     with TestClient(create_app(Settings(database_url=url))) as client:

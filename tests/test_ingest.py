@@ -180,7 +180,7 @@ def test_broken_yaml_is_reported_with_its_line(engine, tmp_path):
     [
         (b"", "the file is empty"),
         (b"events:\n  - title: caf\xe9\n", "2: the file is not UTF-8 text (byte 0xe9)"),
-        (b"- just\n- a list\n", "expected a mapping with 'countries', 'topics' or 'events' at the top"),
+        (b"- just\n- a list\n", "expected a mapping with 'countries', 'topics', 'events' or 'eras' at the top"),
         (b"event: []\n", "unknown top-level key 'event'"),
         (b"events: 3\n", "'events' must be a list"),
     ],
@@ -220,3 +220,11 @@ def test_control_characters_in_text_are_rejected(engine, tmp_path):
     path = events_file(tmp_path, event_with(title='"Escape \\x1b here"'))
     (error,) = errors_of(engine, path)
     assert error.endswith("title: 'Escape \\x1b here' must be one line of text, without control characters")
+
+
+def test_a_huge_yaml_file_is_refused_with_advice(engine, tmp_path):
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as file:
+        file.truncate(300 * 2**20)  # sparse: no real disk used
+    (error,) = errors_of(engine, path)
+    assert error.startswith(f"{path}: the file is 300 MB; YAML and JSON files are read whole, up to 256 MB")

@@ -1,17 +1,21 @@
-"""The shipped dataset: it loads, it is sourced, and its dates are the fact sheet's."""
+"""The shipped dataset: it loads, it is sourced, its dates are the fact sheet's, its main chains show."""
 
 from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app.config import PROJECT_DIR
+from app.config import PROJECT_DIR, Settings
 from app.ingest import ingest
+from app.main import create_app
 from app.models import Event
 
 SEEDS = PROJECT_DIR / "seeds"
 FACTS = PROJECT_DIR.parent / "shared" / "facts"
+GALWAN = "2020-06-15-galwan-valley-clash"
 TOPICS = [
     "diplomacy",
     "border",
@@ -136,3 +140,45 @@ def test_every_date_matches_the_fact_sheet(events):
         if not exact and not coarser:
             mismatched.append(event["slug"])
     assert mismatched == []
+
+
+@pytest.fixture
+def seeds_client(engine, database_url):
+    ingest(engine, [SEEDS])
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        yield client
+
+
+def event_page(client, slug: str) -> BeautifulSoup:
+    return BeautifulSoup(client.get(f"/events/{slug}").text, "html.parser")
+
+
+def test_galwan_page_shows_each_sides_account_with_its_source(seeds_client):
+    accounts = event_page(seeds_client, GALWAN).select(".accounts > li")
+    assert [account.h3.get_text() for account in accounts] == ["India (Indian Army)", "China (PLA Daily)"]
+    assert all(account.select_one(".account-source a[href^='https://']") for account in accounts)
+
+
+def test_galwan_page_shows_a_chain_of_linked_events_reaching_the_2025_talks(seeds_client):
+    linked = [a["href"] for a in event_page(seeds_client, GALWAN).select(".chain-list a")]
+    assert len(linked) >= 4
+    for slug in [
+        "2020-07-06-galwan-disengagement",
+        "2024-10-21-lac-patrolling-agreement",
+        "2024-10-23-modi-xi-kazan-meeting",
+        "2025-08-19-24th-special-representatives-talks",
+    ]:
+        assert f"/events/{slug}" in linked
+
+
+def test_wuhan_summit_leads_on_to_mamallapuram(seeds_client):
+    linked = [a["href"] for a in event_page(seeds_client, "2018-04-27-wuhan-informal-summit").select(".chain-list a")]
+    assert "/events/2019-10-11-mamallapuram-informal-summit" in linked
+
+
+def test_every_statement_cites_a_source_of_the_fact_sheet(events):
+    if not FACTS.is_dir():
+        pytest.skip(f"the fact sheet is not beside the project ({FACTS})")
+    confirmed = {s["url"] for row in load(FACTS / "india-china-events.yaml") for s in row["sources"]}
+    cited = {said["source"]["url"] for event in events for said in event.get("statements", [])}
+    assert cited and cited <= confirmed

@@ -43,7 +43,37 @@ def event_data(item: queries.EventView) -> dict:
             for s in item.sources
         )
     ]
+    if item.links:
+        data["links"] = [{"type": link.type.value, "to": link.slug} for link in item.links]
+    if item.statements:
+        data["statements"] = [_statement_data(said) for said in item.statements]
     return data
+
+
+def _statement_data(said: queries.StatementView) -> dict:
+    data: dict = {"party": said.party}
+    if said.party_country:
+        data["party_country"] = said.party_country
+    data["text"] = said.text
+    if said.said_on is not None:
+        data["date"] = partial_iso(said.said_on, said.said_on_precision)
+    data["source"] = {"url": said.source.url, "title": said.source.title}
+    if said.source.publisher:
+        data["source"]["publisher"] = said.source.publisher
+    if said.source.published_date:
+        data["source"]["published"] = said.source.published_date.isoformat()
+    return data
+
+
+def era_data(era: queries.EraView) -> dict:
+    return {
+        "slug": era.slug,
+        "name": era.name,
+        "description": era.description,
+        "start_date": partial_iso(era.start_date, era.date_precision),
+        "end_date": partial_iso(era.end_date, era.end_precision),
+        "countries": list(era.countries),
+    }
 
 
 def database_document(session: Session) -> Iterator[str]:
@@ -61,7 +91,9 @@ def database_document(session: Session) -> Iterator[str]:
     ]
     yield '{"countries": ' + json.dumps(countries, ensure_ascii=False)
     yield ',\n"topics": ' + json.dumps(topics, ensure_ascii=False)
+    eras = [era_data(era) for era in queries.eras(session, TimelineFilter())]
+    yield ',\n"eras": ' + json.dumps(eras, ensure_ascii=False)
     yield ',\n"events": ['
-    for position, item in enumerate(queries.iter_events(session, TimelineFilter())):
+    for position, item in enumerate(queries.iter_events(session, TimelineFilter(), details=True)):
         yield ("," if position else "") + "\n" + json.dumps(event_data(item), ensure_ascii=False)
     yield "\n]}\n"

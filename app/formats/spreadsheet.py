@@ -1,11 +1,12 @@
-"""CSV: one row per event, the same columns out and in, so a spreadsheet edit round-trips."""
+"""CSV: one row per event, the same columns out and in, so a spreadsheet edit round-trips; and
+the statements of a view's events, one row each (an export only)."""
 
 import csv
 import io
 from collections.abc import Iterable, Iterator
 
 from app.dates import partial_iso
-from app.queries import EventView
+from app.queries import EventView, StatementView
 
 COLUMNS = [
     "slug",
@@ -22,6 +23,8 @@ COLUMNS = [
     "source_urls",
     "source_titles",
     "source_publishers",
+    "source_published",
+    "links",
     "url",
 ]
 REQUIRED_COLUMNS = ["slug", "title", "start_date", "countries", "topics", "source_urls"]
@@ -49,15 +52,60 @@ def event_row(item: EventView, page_url: str) -> dict[str, str]:
         "source_urls": SOURCE_SEPARATOR.join(s.url for s in item.sources),
         "source_titles": SOURCE_SEPARATOR.join(s.title for s in item.sources),
         "source_publishers": SOURCE_SEPARATOR.join(s.publisher or "" for s in item.sources),
+        "source_published": SOURCE_SEPARATOR.join(
+            s.published_date.isoformat() if s.published_date else "" for s in item.sources
+        ),
+        "links": LIST_SEPARATOR.join(f"{link.type.value}:{link.slug}" for link in item.links),
         "url": page_url,
     }
     return {name: _defuse(value) if name in TEXT_COLUMNS else value for name, value in row.items()}
 
 
-def write_rows(rows: Iterable[dict[str, str]]) -> Iterator[str]:
+STATEMENT_COLUMNS = [
+    "event_slug",
+    "event_title",
+    "party",
+    "party_country",
+    "date",
+    "text",
+    "source_url",
+    "source_title",
+    "source_publisher",
+    "source_published",
+    "event_url",
+]
+STATEMENT_TEXT_COLUMNS = {"event_title", "party", "text", "source_title", "source_publisher"}
+
+
+def statement_rows(item: EventView, page_url: str) -> Iterator[dict[str, str]]:
+    """The event's statements, one row each, in the order its page shows them."""
+    for said in item.statements:
+        yield {
+            name: _defuse(value) if name in STATEMENT_TEXT_COLUMNS else value
+            for name, value in _statement_row(item, said, page_url).items()
+        }
+
+
+def _statement_row(item: EventView, said: StatementView, page_url: str) -> dict[str, str]:
+    return {
+        "event_slug": item.slug,
+        "event_title": item.title,
+        "party": said.party,
+        "party_country": said.party_country or "",
+        "date": partial_iso(said.said_on, said.said_on_precision) if said.said_on else "",
+        "text": said.text,
+        "source_url": said.source.url,
+        "source_title": said.source.title,
+        "source_publisher": said.source.publisher or "",
+        "source_published": said.source.published_date.isoformat() if said.source.published_date else "",
+        "event_url": page_url,
+    }
+
+
+def write_rows(rows: Iterable[dict[str, str]], columns: list[str] = COLUMNS) -> Iterator[str]:
     """The CSV text, a chunk at a time: the header, then rows in batches."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for count, row in enumerate(rows, start=1):
         writer.writerow(row)
@@ -75,11 +123,13 @@ def record_data(row: dict[str, str]) -> dict:
     urls = _split(cell.get("source_urls", ""), SOURCE_SEPARATOR)
     titles = _split(cell.get("source_titles", ""), SOURCE_SEPARATOR, keep_empty=True)
     publishers = _split(cell.get("source_publishers", ""), SOURCE_SEPARATOR, keep_empty=True)
+    published = _split(cell.get("source_published", ""), SOURCE_SEPARATOR, keep_empty=True)
     sources = [
         {
             "url": url,
             "title": titles[i] if i < len(titles) and titles[i] else url,
             "publisher": publishers[i] if i < len(publishers) and publishers[i] else None,
+            "published": published[i] if i < len(published) and published[i] else None,
         }
         for i, url in enumerate(urls)
     ]
@@ -92,6 +142,9 @@ def record_data(row: dict[str, str]) -> dict:
         "topics": _split(cell.get("topics", ""), LIST_SEPARATOR),
         "sources": sources,
     }
+    if "links" in cell:
+        # A file without the column leaves the stored links alone; an empty cell means none.
+        data["links"] = [_link(entry) for entry in _split(cell["links"], LIST_SEPARATOR)]
     for name in ("end_date", "location", "tone", "importance"):
         if cell.get(name):
             data[name] = _number(cell[name]) if name in ("tone", "importance") else cell[name]
@@ -102,6 +155,11 @@ def record_data(row: dict[str, str]) -> dict:
 
 # The column where each record field's problem is reported, for people who edit the CSV.
 FIELD_COLUMNS = {name: name for name in COLUMNS} | {"sources": "source_urls"}
+
+
+def _link(entry: str) -> dict[str, str]:
+    kind, _, slug = entry.partition(":")
+    return {"type": kind.strip(), "to": slug.strip()}
 
 
 def _defuse(value: str) -> str:

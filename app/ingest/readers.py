@@ -18,7 +18,7 @@ from app.formats import spreadsheet, timelinejs
 # libyaml's parser when the machine has it: several times faster on large seed files.
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-KINDS = {"countries": "country", "topics": "topic", "events": "event"}
+KINDS = {"countries": "country", "topics": "topic", "events": "event", "eras": "era"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class ReaderOptions:
 @dataclass(frozen=True)
 class RawItem:
     path: str
-    kind: str  # country | topic | event
+    kind: str  # country | topic | event | era
     position: int  # 1-based, within its kind in the file
     data: object
     where: str = ""  # how to find it in the file; "event #3" unless the reader says otherwise
@@ -50,17 +50,28 @@ class RawItem:
 
 @dataclass
 class ReadDocument:
-    """A file's countries and topics, and its events (which a reader may yield lazily)."""
+    """A file's countries and topics, its events (which a reader may yield lazily) and its eras."""
 
     definitions: list[RawItem]
     events: Iterable[RawItem]
+    eras: list[RawItem] = field(default_factory=list)
 
 
 class ReadError(Exception):
     """A file that cannot be read at all; the message names the file and, where known, the line."""
 
 
+# YAML and JSON documents are parsed whole; beyond this size, CSV (which streams) is the format.
+MAX_DOCUMENT_BYTES = 256 * 2**20
+
+
 def read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise ReadError(
+            f"{path}: the file is {size / 2**20:,.0f} MB; YAML and JSON files are read whole, up to "
+            f"{MAX_DOCUMENT_BYTES // 2**20} MB: split it, or write it as CSV, which is read as it streams"
+        )
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(f"{path}: the file is empty")
@@ -154,11 +165,11 @@ def _not_utf8(path: Path) -> ReadError:
 
 def _seed_document(path: Path, document: object) -> ReadDocument:
     if not isinstance(document, dict):
-        raise ReadError(f"{path}: expected a mapping with 'countries', 'topics' or 'events' at the top")
+        raise ReadError(f"{path}: expected a mapping with 'countries', 'topics', 'events' or 'eras' at the top")
     unknown = [str(key) for key in document if key not in KINDS]
     if unknown:
         raise ReadError(
-            f"{path}: unknown top-level key {', '.join(map(repr, unknown))}; expected countries, topics or events"
+            f"{path}: unknown top-level key {', '.join(map(repr, unknown))}; expected countries, topics, events or eras"
         )
     items: dict[str, list[RawItem]] = {}
     for key, kind in KINDS.items():
@@ -166,7 +177,13 @@ def _seed_document(path: Path, document: object) -> ReadDocument:
         if not isinstance(entries, list):
             raise ReadError(f"{path}: '{key}' must be a list")
         items[kind] = [RawItem(str(path), kind, position, data) for position, data in enumerate(entries, start=1)]
-    return ReadDocument(items["country"] + items["topic"], items["event"])
+    for item in items["event"]:
+        if isinstance(item.data, dict):
+            # A seed file is the whole truth about its events: no links or statements means none.
+            for name in ("links", "statements"):
+                if item.data.get(name) is None:
+                    item.data[name] = []
+    return ReadDocument(items["country"] + items["topic"], items["event"], items["era"])
 
 
 def _is_timelinejs(document: object) -> bool:

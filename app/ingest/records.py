@@ -6,7 +6,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.dates import InvalidDate, parse_partial_date, period_end
-from app.models import Precision
+from app.models import LinkType, Precision
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,118}[a-z0-9]$"
 # A scheme, a host, and no white space anywhere.
@@ -51,6 +51,37 @@ class SourceRecord(Record):
         return url
 
 
+class LinkRecord(Record):
+    """`{type: led_to, to: <slug>}` on an event: this event led to the event `to`."""
+
+    type: LinkType
+    to: str = Field(pattern=SLUG)
+
+
+class StatementRecord(Record):
+    """One party's account of the event, with its own source."""
+
+    party: str = Field(min_length=1, max_length=200, pattern=ONE_LINE)
+    party_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    text: str = Field(min_length=1, max_length=5000, pattern=TEXT)
+    date: str | None = None
+    source: SourceRecord
+
+    @field_validator("party_country", mode="before")
+    @classmethod
+    def _upper_case_code(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _partial_date(cls, value: object) -> object:
+        return _partial_date_text(value)
+
+    @property
+    def said_on(self) -> tuple:  # (first day, precision), or (None, None) when undated
+        return parse_partial_date(self.date) if self.date else (None, None)
+
+
 class EventRecord(Record):
     slug: str = Field(pattern=SLUG)
     title: str = Field(min_length=1, max_length=300, pattern=ONE_LINE)
@@ -65,22 +96,15 @@ class EventRecord(Record):
     tone: int | None = Field(default=None, ge=-2, le=2, strict=True)
     importance: int = Field(default=2, ge=1, le=3, strict=True)
     sources: list[SourceRecord] = Field(min_length=1, max_length=50)
+    # None: the file's format cannot say (CSV has no statements, TimelineJS neither links nor
+    # statements), so ingest keeps what is stored. Seed files say it always: absent means none.
+    links: list[LinkRecord] | None = Field(default=None, max_length=50)
+    statements: list[StatementRecord] | None = Field(default=None, max_length=50)
 
     @field_validator("start_date", "end_date", mode="before")
     @classmethod
     def _partial_date(cls, value: object) -> object:
-        # YAML reads an unquoted 2020-06-15 as a date and 2020 as a number.
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        if isinstance(value, str):
-            try:
-                parse_partial_date(value)
-            except InvalidDate as error:
-                raise ValueError(str(error)) from None
-            return value.strip()
-        return value
+        return _partial_date_text(value)
 
     @field_validator("date_precision")
     @classmethod
@@ -108,6 +132,13 @@ class EventRecord(Record):
     def _no_repeated_topics(cls, slugs: list[str]) -> list[str]:
         return _without_repeats(slugs)
 
+    @field_validator("links")
+    @classmethod
+    def _one_link_per_event(cls, links: list[LinkRecord] | None) -> list[LinkRecord] | None:
+        if links:
+            _without_repeats([link.to for link in links])
+        return links
+
     @property
     def start(self) -> tuple[date, Precision]:
         return parse_partial_date(self.start_date)
@@ -121,8 +152,74 @@ class EventRecord(Record):
         return period_end(*(self.end if self.end_date else self.start))
 
 
+def _partial_date_text(value: object) -> object:
+    """A partial date as text, checked; YAML reads an unquoted 2020-06-15 as a date and 2020 as a number."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            parse_partial_date(value)
+        except InvalidDate as error:
+            raise ValueError(str(error)) from None
+        return value.strip()
+    return value
+
+
 def _without_repeats(values: list[str]) -> list[str]:
     if len(set(values)) != len(values):
         repeated = sorted({value for value in values if values.count(value) > 1})
         raise ValueError(f"{', '.join(map(repr, repeated))} listed twice")
     return values
+
+
+class EraRecord(Record):
+    """A named period (`eras:` in a seed file), dated by the same partial-date rules as events."""
+
+    slug: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=200, pattern=ONE_LINE)
+    description: str = Field(min_length=1, max_length=300, pattern=ONE_LINE)
+    start_date: str
+    date_precision: Precision | None = None
+    # Required: an era is a period; one still going on ends with the year it is expected to cover.
+    end_date: str
+    countries: list[str] = Field(min_length=1, max_length=50)
+
+    @field_validator("start_date", "end_date", mode="before")
+    @classmethod
+    def _partial_date(cls, value: object) -> object:
+        return _partial_date_text(value)
+
+    @field_validator("date_precision")
+    @classmethod
+    def _agrees_with_start(cls, value: Precision | None, info: ValidationInfo) -> Precision | None:
+        start = info.data.get("start_date")
+        if value is not None and start and parse_partial_date(start)[1] is not value:
+            raise ValueError(f"{value.value!r} does not match start_date {start!r}")
+        return value
+
+    @field_validator("end_date")
+    @classmethod
+    def _not_before_start(cls, value: str, info: ValidationInfo) -> str:
+        start = info.data.get("start_date")
+        if start and period_end(*parse_partial_date(value)) < parse_partial_date(start)[0]:
+            raise ValueError(f"{value!r} is before start_date {start!r}")
+        return value
+
+    @field_validator("countries")
+    @classmethod
+    def _upper_case_codes(cls, codes: list[str]) -> list[str]:
+        return _without_repeats([code.upper() for code in codes])
+
+    @property
+    def start(self) -> tuple[date, Precision]:
+        return parse_partial_date(self.start_date)
+
+    @property
+    def end(self) -> tuple[date, Precision]:
+        return parse_partial_date(self.end_date)
+
+    @property
+    def last_date(self) -> date:
+        return period_end(*self.end)

@@ -7,7 +7,7 @@ from app import queries
 from app.db import SessionDep
 from app.errors import EventNotFound
 from app.filters import FilterQuery, PageQuery, TimelineFilter, parse_view
-from app.models import CountryRead, EventRead, SourceRead, TopicRead
+from app.models import CountryRead, EventRead, LinkRead, SourceRead, StatementRead, TopicRead
 from app.templating import site_url, timeline_url
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -64,14 +64,33 @@ def event_read(request: Request, item: queries.EventView) -> EventRead:
         countries=[code for code, _ in item.countries],
         topics=[slug for slug, _ in item.topics],
         sources=[SourceRead(**vars(s)) for s in item.sources],
+        links=[_link_read(request, link) for link in item.links],
+        linked_from=[_link_read(request, link) for link in item.linked_from],
+        statements=[
+            StatementRead(
+                party=said.party,
+                party_country=said.party_country,
+                text=said.text,
+                said_on=said.said_on,
+                said_on_precision=said.said_on_precision,
+                source=SourceRead(**vars(said.source)),
+            )
+            for said in item.statements
+        ],
+        revision_count=item.revision_count,
+        last_revised=item.last_revised,
     )
+
+
+def _link_read(request: Request, link: queries.LinkView) -> LinkRead:
+    return LinkRead(type=link.type, slug=link.slug, title=link.title, url=site_url(request, f"/events/{link.slug}"))
 
 
 @router.get("/events", response_model=EventList, response_model_by_alias=True)
 def list_events(request: Request, response: Response, session: SessionDep, params: FilterQuery, paging: PageQuery):
     """Events matching the filters, oldest first unless `order=desc`, one keyset page at a time."""
     timeline_filter, page_request = parse_view(params, paging, session, request.app.state.settings.page_size)
-    page = queries.list_events(session, timeline_filter, page_request)
+    page = queries.list_events(session, timeline_filter, page_request, details=True)
     next_url = None
     if page.next_cursor is not None:
         next_url = site_url(request, timeline_url(timeline_filter, page.next_cursor, path="/api/events"))

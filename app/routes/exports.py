@@ -39,10 +39,26 @@ def events_csv(request: Request, session: SessionDep, params: FilterQuery):
     timeline_filter = parse_filter(params, session)
     rows = (
         spreadsheet.event_row(item, _event_url(request, item.slug))
-        for item in queries.iter_events(session, timeline_filter)
+        for item in queries.iter_events(session, timeline_filter, details=True)
     )
     return StreamingResponse(
         spreadsheet.write_rows(rows), media_type="text/csv; charset=utf-8", headers=_attachment("events.csv")
+    )
+
+
+@router.get("/events/statements.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
+def statements_csv(request: Request, session: SessionDep, params: FilterQuery):
+    """The statements of the view's events as CSV, one row per statement, streamed."""
+    timeline_filter = parse_filter(params, session)
+    rows = (
+        row
+        for item in queries.iter_events(session, timeline_filter, details=True)
+        for row in spreadsheet.statement_rows(item, _event_url(request, item.slug))
+    )
+    return StreamingResponse(
+        spreadsheet.write_rows(rows, spreadsheet.STATEMENT_COLUMNS),
+        media_type="text/csv; charset=utf-8",
+        headers=_attachment("statements.csv"),
     )
 
 

@@ -8,6 +8,7 @@ from app.caching import VARY
 from app.db import SessionDep
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
+from app.overview import era_marks, overview_chart
 from app.templating import templates
 
 # Pages are for people; the API and the exports are what /openapi.json describes.
@@ -41,6 +42,10 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
         context["page"] = queries.list_events(session, timeline_filter, page_request)
         context["after"] = page_request.after
         context["total"] = queries.count_events(session, timeline_filter)
+        eras = queries.eras(session, timeline_filter)
+        page = context["page"]
+        last_page = page.next_cursor is None
+        context["era_marks"] = era_marks(page.items, eras, timeline_filter, page_request.after, last_page)
     status = 422 if invalid else 200
 
     if htmx and request.headers.get("HX-Target") == "more" and page_request is not None:
@@ -48,6 +53,11 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
     else:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
+        if context["total"]:
+            context["overview"] = overview_chart(queries.overview(session, timeline_filter), eras, timeline_filter)
+            context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
+            if len(timeline_filter.countries) == 2:
+                context["relation_path"] = "/relations/" + "-".join(queries.relation_order(*timeline_filter.countries))
         template = "_results.html" if htmx else "timeline.html"
     response = templates.TemplateResponse(request, template, {**context, "htmx": htmx}, status_code=status)
     # The same URL answers with a page or a fragment: caches must keep them apart.
@@ -57,13 +67,18 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
 
 @router.get("/events/{slug}", name="event")
 def event_page(request: Request, session: SessionDep, slug: str):
-    """One event with its sources and its neighbours in time."""
+    """One event with its sources, each party's account, its chain of linked events, its corrections
+    and its neighbours in time."""
     item = queries.get_event(session, slug)
     if item is None:
         raise EventNotFound(slug)
-    return templates.TemplateResponse(
-        request, "event.html", {"event": item, "neighbours": queries.neighbours(session, item)}
-    )
+    context = {
+        "event": item,
+        "neighbours": queries.neighbours(session, item),
+        "chain": queries.chain(session, item),
+        "revisions": queries.revisions(session, item.id) if item.revision_count else [],
+    }
+    return templates.TemplateResponse(request, "event.html", context)
 
 
 @router.get("/about", name="about")

@@ -17,6 +17,7 @@ SHOTS = [
     ("timeline-desktop.png", "/?country=CN&country=IN&importance=1", DESKTOP),
     ("timeline-phone.png", "/", PHONE),
     ("event-page.png", "/events/2020-06-15-galwan-valley-clash", DESKTOP),
+    ("relation-page.png", "/relations/IN-CN", DESKTOP),
 ]
 
 

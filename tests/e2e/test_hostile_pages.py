@@ -20,8 +20,11 @@ INJECTED = """() => ({
     handlers: [...document.querySelectorAll('*')]
         .filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
     images: document.querySelectorAll('img, svg[onload], iframe, object').length,
-    scriptLinks: [...document.querySelectorAll('a[href]')]
-        .filter(a => a.href.toLowerCase().startsWith('javascript:')).length,
+    // getAttribute: an SVG link's href is not a string (the overview's bars are SVG links).
+    scriptLinks: [...document.querySelectorAll('a[href]')].filter(a => {
+        try { return new URL(a.getAttribute('href'), document.baseURI).protocol === 'javascript:'; }
+        catch (error) { return false; }
+    }).length,
 })"""
 
 
