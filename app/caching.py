@@ -76,20 +76,22 @@ class ConditionalGetMiddleware:
             await send({"type": "http.response.body", "body": body})
             return
 
-        captured: list[Message] = []
+        # The start of a 200 response, until its first body message says whether it is whole.
+        start: Message | None = None
 
         async def send_with_validators(message: Message) -> None:
+            nonlocal start
             if message["type"] == "http.response.start" and message["status"] == 200:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("ETag", tag)
                 headers.setdefault("Last-Modified", last_modified)
                 headers.setdefault("Cache-Control", CACHE_CONTROL)
-                captured.append({**message, "headers": list(message["headers"])})
-            elif message["type"] == "http.response.body" and captured:
+                start = {**message, "headers": list(message["headers"])}
+            elif message["type"] == "http.response.body" and start is not None:
                 # Only whole responses are kept: a streamed export passes straight through.
-                if len(captured) == 1 and not message.get("more_body", False):
-                    self.cache.put(tag, captured[0], message.get("body", b""))
-                captured.append(message)
+                if not message.get("more_body", False):
+                    self.cache.put(tag, start, message.get("body", b""))
+                start = None
             await send(message)
 
         await self.app(scope, receive, send_with_validators)

@@ -26,8 +26,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
-    # 64 MB of page cache (the default is 2 MB): indexes of a large timeline stay in memory.
-    cursor.execute("PRAGMA cache_size=-65536")
+    # 8 MB of page cache per connection (the default is 2 MB): each pooled connection keeps its
+    # own, so this bounds the server's memory; the operating system caches the file besides.
+    cursor.execute("PRAGMA cache_size=-8192")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 

@@ -10,7 +10,9 @@ second visitor; the `cold` rows say what a first request costs.
 """
 
 import argparse
+import csv
 import gzip
+import io
 import json
 import os
 import platform
@@ -156,7 +158,7 @@ def measure_size(size: int, args, first_visit: dict[str, int]) -> SizeResults:
             first_visit.update(first_visit_bytes(server))
         results.server_rss_mb = server.rss_mb()
         before = server.peak_rss_mb()
-        results.export_rows = server.download_lines("/events.csv") - 1
+        results.export_rows = server.download_rows("/events.csv") - 1
         results.export_rss_added_mb = server.peak_rss_mb() - before
     # The same latency runs with the rendered-response cache off: what the queries and templates cost.
     os.environ["TIMELINE_RESPONSE_CACHE_MB"] = "0"
@@ -250,12 +252,10 @@ class Server:
         self.get(path)
         return (time.perf_counter() - started) * 1000
 
-    def download_lines(self, path: str) -> int:
-        lines = 0
+    def download_rows(self, path: str) -> int:
+        """Rows of a CSV download, read as it streams (a cell may hold several lines)."""
         with urllib.request.urlopen(self.url + path, timeout=3600) as response:
-            for _ in response:
-                lines += 1
-        return lines
+            return sum(1 for _ in csv.reader(io.TextIOWrapper(response, encoding="utf-8", newline="")))
 
     def _status(self, field_name: str) -> float:
         text = Path(f"/proc/{self.process.pid}/status").read_text()
@@ -373,9 +373,10 @@ def measure_datasette(database: Path, args) -> dict[str, Run]:
             "--setting",
             "sql_time_limit_ms",
             "10000",
+            # Datasette's default facet limits: a longer one made each table page run for seconds.
             "--setting",
-            "facet_time_limit_ms",
-            "10000",
+            "suggest_facets",
+            "off",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -429,17 +430,17 @@ def write_results(results, datasette, yaml_rate, first_visit, args, postgres=Non
             targets.append(
                 (
                     "… vs Datasette table page without facets",
-                    f"{page / plain:.1f}×",
+                    f"{times(page, plain)}× ({page:,.0f} vs {plain:,.1f} req/s)",
                     "≥ 3.5×",
-                    check(page / plain >= 3.5),
+                    check(page >= 3.5 * plain),
                 )
             )
             targets.append(
                 (
                     "… vs Datasette table page with facets",
-                    f"{page / faceted:.0f}×",
+                    f"{times(page, faceted)}× ({page:,.0f} vs {faceted:,.1f} req/s)",
                     "≥ 100×",
-                    check(page / faceted >= 100),
+                    check(page >= 100 * faceted),
                 )
             )
         fragment = hundred.runs["fragment-32"].requests_per_second
@@ -452,9 +453,9 @@ def write_results(results, datasette, yaml_rate, first_visit, args, postgres=Non
             targets.append(
                 (
                     "/api/events vs Datasette canned-SQL JSON",
-                    f"{api / canned:.1f}× ({api:,.0f} vs {canned:,.0f} req/s)",
+                    f"{times(api, canned)}× ({api:,.0f} vs {canned:,.1f} req/s)",
                     "≥ 1.5×",
-                    check(api / canned >= 1.5),
+                    check(api >= 1.5 * canned),
                 )
             )
     for size in (s for s in (100000, 1000000) if s in results):
@@ -586,6 +587,11 @@ def write_results(results, datasette, yaml_rate, first_visit, args, postgres=Non
     lines += ["", "## First visit", "", "| resource | gzip bytes |", "|---|---|"]
     lines += [f"| `{name}` | {size:,} |" for name, size in first_visit.items()]
     (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
+
+
+def times(ours: float, theirs: float) -> str:
+    # Datasette can finish no request at all in a run (its facet counting at 100k): an unbounded ratio.
+    return f"{ours / theirs:,.1f}" if theirs else "∞"
 
 
 def machine_lines() -> list[str]:

@@ -55,6 +55,29 @@ def ingest_command(url: str, *files: Path) -> subprocess.Popen:
     )
 
 
+def load_while_running(writer: subprocess.Popen, bases: list[str], paths: list[str], workers: int = 4):
+    """Four clients request the paths in turn from the servers in turn until the writer exits (at
+    most two minutes); the statuses served and every failure, described."""
+    served: list[int] = []
+    failures: list[str] = []
+
+    def client(worker: int) -> None:
+        deadline = time.monotonic() + 120
+        position = worker
+        while writer.poll() is None and time.monotonic() < deadline:
+            url = bases[worker % len(bases)] + paths[position % len(paths)]
+            position += 1
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    served.append(response.status)
+            except Exception as error:  # noqa: BLE001 - every failure is counted and shown
+                failures.append(f"{url}: {error}")
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(client, range(workers)))
+    return served, failures
+
+
 @pytest.fixture
 def seeded_url(engine, database_url, backend) -> str:
     """A database with the shipped countries and topics and the reference events, no connection open."""
@@ -99,26 +122,11 @@ def test_reads_carry_on_without_failures_while_an_ingest_writes(seeded_url, larg
     from tests.e2e.harness import serve
 
     paths = ["/", "/?country=IN&country=CN", "/api/events?topic=border", "/?q=talks", "/api/countries", "/about"]
-    failures, served = [], []
     # Every request reads the database (no rendered-response cache).
     monkeypatch.setenv("TIMELINE_RESPONSE_CACHE_MB", "0")
     with serve(seeded_url, 50, tmp_path / "server.log") as base:
         writer = ingest_command(seeded_url, large_csv)
-
-        def hammer(worker: int) -> None:
-            deadline = time.monotonic() + 120
-            position = worker
-            while writer.poll() is None and time.monotonic() < deadline:
-                path = paths[position % len(paths)]
-                position += 1
-                try:
-                    with urllib.request.urlopen(base + path, timeout=30) as response:
-                        served.append(response.status)
-                except Exception as error:  # noqa: BLE001 - every failure is counted and shown
-                    failures.append(f"{path}: {error}")
-
-        with ThreadPoolExecutor(4) as pool:
-            list(pool.map(hammer, range(4)))
+        served, failures = load_while_running(writer, [base], paths)
         assert writer.wait(timeout=300) == 0
     assert failures == []
     assert len(served) >= 20

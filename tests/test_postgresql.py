@@ -2,10 +2,7 @@
 by two app processes while an ingest writes."""
 
 import os
-import time
-import urllib.request
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from app import cli
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import BACKENDS_USED, PostgresBackend
-from tests.test_ingest_crash_safety import ingest_command
+from tests.test_ingest_crash_safety import ingest_command, load_while_running
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT_DIR / "seeds"
@@ -142,28 +139,12 @@ def test_two_app_processes_serve_a_load_without_errors_while_an_ingest_runs(
         "/?q=talks",
         "/events/2020-06-15-galwan-valley-clash",
     ]
-    failures, served = [], []
     with (
         serve(postgres_url, 50, tmp_path / "one.log") as first,
         serve(postgres_url, 50, tmp_path / "two.log") as second,
     ):
         writer = ingest_command(postgres_url, large)
-
-        def hammer(worker: int) -> None:
-            base = (first, second)[worker % 2]
-            deadline = time.monotonic() + 120
-            position = worker
-            while writer.poll() is None and time.monotonic() < deadline:
-                path = paths[position % len(paths)]
-                position += 1
-                try:
-                    with urllib.request.urlopen(base + path, timeout=30) as response:
-                        served.append(response.status)
-                except Exception as error:  # noqa: BLE001 - every failure is counted and shown
-                    failures.append(f"{base}{path}: {error}")
-
-        with ThreadPoolExecutor(4) as pool:
-            list(pool.map(hammer, range(4)))
+        served, failures = load_while_running(writer, [first, second], paths)
         assert writer.wait(timeout=300) == 0
     assert failures == []
     assert len(served) >= 20

@@ -144,6 +144,9 @@ def _ingest(
     run = _Run()
     links = _PendingLinks()
     with engine.connect() as connection, connection.begin() as transaction:
+        if connection.dialect.name == "sqlite":
+            # An ingest touches every index: give this one connection a large page cache (256 MB).
+            connection.exec_driver_sql("PRAGMA cache_size=-262144")
         documents = []
         for path in files:
             try:
@@ -217,6 +220,9 @@ def _bump_data_version(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         # Refresh the statistics SQLite's planner reads, where the data changed enough to matter.
         connection.exec_driver_sql("PRAGMA optimize")
+    else:
+        # Without fresh statistics PostgreSQL plans a bilateral filter 40 times slower (seen at 100k events).
+        connection.exec_driver_sql("ANALYZE event, event_country, event_topic, source")
 
 
 def _topic_names(engine: Engine) -> dict[str, str]:
