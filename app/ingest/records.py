@@ -82,7 +82,32 @@ class StatementRecord(Record):
         return parse_partial_date(self.date) if self.date else (None, None)
 
 
-class EventRecord(Record):
+class DatedRecord(Record):
+    """The partial-date rules events and eras share: start_date, its optional precision, end_date."""
+
+    @field_validator("start_date", "end_date", mode="before", check_fields=False)
+    @classmethod
+    def _partial_date(cls, value: object) -> object:
+        return _partial_date_text(value)
+
+    @field_validator("date_precision", check_fields=False)
+    @classmethod
+    def _agrees_with_start(cls, value: Precision | None, info: ValidationInfo) -> Precision | None:
+        start = info.data.get("start_date")
+        if value is not None and start and parse_partial_date(start)[1] is not value:
+            raise ValueError(f"{value.value!r} does not match start_date {start!r}")
+        return value
+
+    @field_validator("end_date", check_fields=False)
+    @classmethod
+    def _not_before_start(cls, value: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("start_date")
+        if value and start and period_end(*parse_partial_date(value)) < parse_partial_date(start)[0]:
+            raise ValueError(f"{value!r} is before start_date {start!r}")
+        return value
+
+
+class EventRecord(DatedRecord):
     slug: str = Field(pattern=SLUG)
     title: str = Field(min_length=1, max_length=300, pattern=ONE_LINE)
     summary: str = Field(min_length=1, max_length=5000, pattern=TEXT)
@@ -101,26 +126,7 @@ class EventRecord(Record):
     links: list[LinkRecord] | None = Field(default=None, max_length=50)
     statements: list[StatementRecord] | None = Field(default=None, max_length=50)
 
-    @field_validator("start_date", "end_date", mode="before")
-    @classmethod
-    def _partial_date(cls, value: object) -> object:
-        return _partial_date_text(value)
 
-    @field_validator("date_precision")
-    @classmethod
-    def _agrees_with_start(cls, value: Precision | None, info: ValidationInfo) -> Precision | None:
-        start = info.data.get("start_date")
-        if value is not None and start and parse_partial_date(start)[1] is not value:
-            raise ValueError(f"{value.value!r} does not match start_date {start!r}")
-        return value
-
-    @field_validator("end_date")
-    @classmethod
-    def _not_before_start(cls, value: str | None, info: ValidationInfo) -> str | None:
-        start = info.data.get("start_date")
-        if value and start and period_end(*parse_partial_date(value)) < parse_partial_date(start)[0]:
-            raise ValueError(f"{value!r} is before start_date {start!r}")
-        return value
 
     @field_validator("countries")
     @classmethod
@@ -174,7 +180,7 @@ def _without_repeats(values: list[str]) -> list[str]:
     return values
 
 
-class EraRecord(Record):
+class EraRecord(DatedRecord):
     """A named period (`eras:` in a seed file), dated by the same partial-date rules as events."""
 
     slug: str = Field(pattern=SLUG)
@@ -186,26 +192,7 @@ class EraRecord(Record):
     end_date: str
     countries: list[str] = Field(min_length=1, max_length=50)
 
-    @field_validator("start_date", "end_date", mode="before")
-    @classmethod
-    def _partial_date(cls, value: object) -> object:
-        return _partial_date_text(value)
 
-    @field_validator("date_precision")
-    @classmethod
-    def _agrees_with_start(cls, value: Precision | None, info: ValidationInfo) -> Precision | None:
-        start = info.data.get("start_date")
-        if value is not None and start and parse_partial_date(start)[1] is not value:
-            raise ValueError(f"{value.value!r} does not match start_date {start!r}")
-        return value
-
-    @field_validator("end_date")
-    @classmethod
-    def _not_before_start(cls, value: str, info: ValidationInfo) -> str:
-        start = info.data.get("start_date")
-        if start and period_end(*parse_partial_date(value)) < parse_partial_date(start)[0]:
-            raise ValueError(f"{value!r} is before start_date {start!r}")
-        return value
 
     @field_validator("countries")
     @classmethod
