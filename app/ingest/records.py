@@ -126,8 +126,6 @@ class EventRecord(DatedRecord):
     links: list[LinkRecord] | None = Field(default=None, max_length=50)
     statements: list[StatementRecord] | None = Field(default=None, max_length=50)
 
-
-
     @field_validator("countries")
     @classmethod
     def _upper_case_codes(cls, codes: list[str]) -> list[str]:
@@ -191,8 +189,6 @@ class EraRecord(DatedRecord):
     # Required: an era is a period; one still going on ends with the year it is expected to cover.
     end_date: str
     countries: list[str] = Field(min_length=1, max_length=50)
-
-
 
     @field_validator("countries")
     @classmethod
