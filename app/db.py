@@ -1,12 +1,8 @@
-"""The database engine and the one way routes get a session."""
+"""The database engine, set up the same way for the app and the command line."""
 
-from collections.abc import AsyncIterator
-from typing import Annotated
-
-from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 
 def make_engine(database_url: str, pool_size: int = 10) -> Engine:
@@ -31,16 +27,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA cache_size=-8192")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    # Async so that closing runs on the event loop: a sync dependency's clean-up waits for a worker
-    # thread, and threads waiting for a pooled connection could then wait forever.
-    session = Session(request.app.state.engine)
-    try:
-        yield session
-    finally:
-        session.close()
-
-
-SessionDep = Annotated[Session, Depends(get_session)]

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.config import Settings
-from app.ingest import IngestFailed, ingest, pipeline
+from app.ingest import IngestFailed, ingest, validation
 from app.main import create_app
 from app.models import Event, EventLink
 from tests.conftest import FIXTURES, write
@@ -71,7 +71,7 @@ def chain_slugs(html: BeautifulSoup) -> list[str]:
 
 def test_a_link_may_point_to_an_event_later_in_the_run(seeded_engine, tmp_path, monkeypatch):
     # Two events a chunk: the target is written in a later chunk than the event that links to it.
-    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    monkeypatch.setattr(validation, "CHUNK", 2)
     path = events_file(
         tmp_path,
         event_yaml("2021-first", "[{type: led_to, to: 2023-third}]"),

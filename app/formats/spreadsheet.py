@@ -116,14 +116,15 @@ def write_rows(rows: Iterable[dict[str, str]], columns: list[str] = COLUMNS) -> 
 
 def record_data(row: dict[str, str]) -> dict:
     """A CSV row as the fields of an event record (the record validates them)."""
-    cell = {name: (value or "").strip() for name, value in row.items() if name}
-    for name in TEXT_COLUMNS:
-        if cell.get(name, "").startswith("'"):
+    # Ingest calls this once a row, up to millions of times: empty cells are dropped at once.
+    cell = {name: value.strip() for name, value in row.items() if value and name}
+    for name in TEXT_COLUMNS.intersection(cell):
+        if cell[name].startswith("'"):
             cell[name] = _restore(cell[name])
-    urls = _split(cell.get("source_urls", ""), SOURCE_SEPARATOR)
-    titles = _split(cell.get("source_titles", ""), SOURCE_SEPARATOR, keep_empty=True)
-    publishers = _split(cell.get("source_publishers", ""), SOURCE_SEPARATOR, keep_empty=True)
-    published = _split(cell.get("source_published", ""), SOURCE_SEPARATOR, keep_empty=True)
+    urls = _split(cell.get("source_urls"), SOURCE_SEPARATOR)
+    titles = _split(cell.get("source_titles"), SOURCE_SEPARATOR, keep_empty=True)
+    publishers = _split(cell.get("source_publishers"), SOURCE_SEPARATOR, keep_empty=True)
+    published = _split(cell.get("source_published"), SOURCE_SEPARATOR, keep_empty=True)
     sources = [
         {
             "url": url,
@@ -138,18 +139,19 @@ def record_data(row: dict[str, str]) -> dict:
         "title": cell.get("title", ""),
         "summary": cell.get("summary", ""),
         "start_date": cell.get("start_date", ""),
-        "countries": _split(cell.get("countries", ""), LIST_SEPARATOR),
-        "topics": _split(cell.get("topics", ""), LIST_SEPARATOR),
+        "countries": _split(cell.get("countries"), LIST_SEPARATOR),
+        "topics": _split(cell.get("topics"), LIST_SEPARATOR),
         "sources": sources,
     }
-    if "links" in cell:
+    if "links" in row:
         # A file without the column leaves the stored links alone; an empty cell means none.
-        data["links"] = [_link(entry) for entry in _split(cell["links"], LIST_SEPARATOR)]
-    for name in ("end_date", "location", "tone", "importance"):
-        if cell.get(name):
-            data[name] = _number(cell[name]) if name in ("tone", "importance") else cell[name]
-    if cell.get("date_precision"):
-        data["date_precision"] = cell["date_precision"]
+        data["links"] = [_link(entry) for entry in _split(cell.get("links"), LIST_SEPARATOR)]
+    for name in ("end_date", "location", "date_precision"):
+        if name in cell:
+            data[name] = cell[name]
+    for name in ("tone", "importance"):
+        if name in cell:
+            data[name] = _number(cell[name])
     return data
 
 
@@ -170,9 +172,11 @@ def _restore(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
 
 
-def _split(value: str, separator: str, keep_empty: bool = False) -> list[str]:
+def _split(value: str | None, separator: str, keep_empty: bool = False) -> list[str]:
     if not value:
         return []
+    if separator not in value:
+        return [value]  # already stripped, and not empty
     parts = [part.strip() for part in value.split(separator)]
     return parts if keep_empty else [part for part in parts if part]
 

@@ -1,21 +1,30 @@
-"""read → validate → check references → upsert in one transaction → report."""
+"""Checked rows (see validation) → upsert in one transaction → report."""
 
 import gc
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
-from sqlalchemy import Date, DateTime, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
 from app.dates import partial_iso
-from app.ingest.readers import READERS, RawItem, ReaderOptions, ReadError
-from app.ingest.records import PATTERN_MESSAGES, CountryRecord, EraRecord, EventRecord, LinkRecord, TopicRecord
+from app.ingest.readers import READERS, ReaderOptions
+from app.ingest.records import CountryRecord, EraRecord, TopicRecord
+from app.ingest.validation import (
+    EVENT_FIELD_NAMES,
+    Definitions,
+    EventBatch,
+    Known,
+    LinkCheck,
+    PreparedEvent,
+    check_files,
+    in_second_process,
+    second_process_available,
+)
 from app.models import (
     Country,
     DataVersion,
@@ -33,14 +42,10 @@ from app.models import (
     utc_now,
 )
 
-RECORD_TYPES: dict[str, type[BaseModel]] = {
-    "country": CountryRecord,
-    "topic": TopicRecord,
-    "event": EventRecord,
-    "era": EraRecord,
-}
-KEY_FIELD = {"country": "code", "topic": "slug", "event": "slug", "era": "slug"}
-CHUNK = 500
+# Below this many bytes of input, a second process costs more than it saves.
+SECOND_PROCESS_MIN_BYTES = 1 << 20
+# Slugs per `IN (...)` lookup: far below every backend's limit on parameters.
+SLUGS_PER_QUERY = 500
 log = logging.getLogger("timeline.ingest")
 
 event = Event.__table__
@@ -118,73 +123,83 @@ def find_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def ingest(
-    engine: Engine, paths: Sequence[Path], *, dry_run: bool = False, options: ReaderOptions | None = None
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    dry_run: bool = False,
+    options: ReaderOptions | None = None,
+    second_process: bool | None = None,
 ) -> IngestReport:
     """Validate every item and write the valid ones in one transaction, committed only if nothing failed.
 
     Events stream through in chunks, so a file of a million events never sits in memory whole; the
-    transaction is what makes the run all or nothing.
+    transaction is what makes the run all or nothing. Large runs read and validate in a second
+    process while this one writes (`second_process`: None decides by the size of the files).
     """
     started = time.perf_counter()
     # A run allocates millions of short-lived objects and leaves no cycles; collections would only
     # rescan the documents held in memory, over and over.
     gc.disable()
     try:
-        return _ingest(engine, paths, dry_run, options, started)
+        return _ingest(engine, paths, dry_run, options, second_process, started)
     finally:
         gc.enable()
 
 
 def _ingest(
-    engine: Engine, paths: Sequence[Path], dry_run: bool, options: ReaderOptions | None, started: float
+    engine: Engine,
+    paths: Sequence[Path],
+    dry_run: bool,
+    options: ReaderOptions | None,
+    second_process: bool | None,
+    started: float,
 ) -> IngestReport:
     files = find_files(paths)
     options = replace(options or ReaderOptions(), topics_by_name=_topic_names(engine))
+    if second_process is None:
+        second_process = sum(f.stat().st_size for f in files) >= SECOND_PROCESS_MIN_BYTES
     report = IngestReport([str(f) for f in files], dry_run=dry_run)
-    run = _Run()
+    errors: list[str] = []
     links = _PendingLinks()
     with engine.connect() as connection, connection.begin() as transaction:
         if connection.dialect.name == "sqlite":
+            # The sqlite3 module begins a transaction only before an INSERT, UPDATE or DELETE: begin
+            # now, so that the indexes a first load drops are part of it. IMMEDIATE takes the write
+            # lock at once, so a second ingest waits for this one instead of failing half way.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
             # An ingest touches every index: give this one connection a large page cache (256 MB).
             connection.exec_driver_sql("PRAGMA cache_size=-262144")
-        documents = []
-        for path in files:
-            try:
-                documents.append(READERS[path.suffix.lower()](path, options))
-            except ReadError as error:
-                run.errors.append(str(error))
-        # Definitions first, whichever file holds them, so that events may name any of them.
-        definitions = [item for document in documents for item in document.definitions]
-        records = run.validate(definitions)
-        _upsert_countries(connection, [r for r, item in records if item.kind == "country"], report.countries)
-        _upsert_topics(connection, [r for r, item in records if item.kind == "topic"], report.topics)
-        known = _Known(
-            countries=set(connection.execute(select(country.c.code)).scalars()),
-            topics=set(connection.execute(select(topic.c.slug)).scalars()),
+        stored = Known(
+            countries=frozenset(connection.execute(select(country.c.code)).scalars()),
+            topics=frozenset(connection.execute(select(topic.c.slug)).scalars()),
         )
-        # Eras name only countries: they are written once those are known, before the events.
-        eras = [item for document in documents for item in document.eras]
-        valid_eras = _check_era_countries(run, run.validate(eras), known)
-        if not run.errors:
-            _upsert_eras(connection, valid_eras, report.eras)
-        for document in documents:
-            try:
-                for chunk in _chunks(document.events, CHUNK):
-                    validated = run.validate(chunk)
-                    links.check_later(validated)
-                    valid = run.check_references(validated, known)
-                    if not run.errors:
-                        _upsert_event_chunk(connection, [record for record, _ in valid], report.events, links)
-            except ReadError as error:
-                run.errors.append(str(error))
-        # Links may point at events later in the run: they are checked and written once all are in.
-        run.errors += links.unknown_targets(connection, run)
-        if not run.errors:
+        # Into an empty table, every event is new: nothing to compare, and indexes built once at the end.
+        first_load = connection.execute(select(event.c.id).limit(1)).first() is None
+        deferred_indexes = _drop_secondary_indexes(connection) if first_load else []
+        if second_process and second_process_available():
+            checked = in_second_process(check_files, files, options, stored)
+        else:
+            checked = check_files(files, options, stored)
+        for part in checked:
+            errors += part.errors
+            if isinstance(part, Definitions):
+                _upsert_countries(connection, part.countries, report.countries)
+                _upsert_topics(connection, part.topics, report.topics)
+                if not errors:
+                    _upsert_eras(connection, part.eras, report.eras)
+            elif isinstance(part, EventBatch):
+                if not errors:
+                    _upsert_event_chunk(connection, part.events, report.events, links, compare=not first_load)
+            else:
+                errors += _unknown_targets(connection, part.links)
+        if not errors:
             links.write(connection)
-        if run.errors:
+            for create_index in deferred_indexes:
+                connection.exec_driver_sql(create_index)
+        if errors:
             transaction.rollback()
-            log.warning("ingest failed", extra={"files": ",".join(report.files), "errors": len(run.errors)})
-            raise IngestFailed(run.errors)
+            log.warning("ingest failed", extra={"files": ",".join(report.files), "errors": len(errors)})
+            raise IngestFailed(errors)
         if dry_run:
             transaction.rollback()
         elif report.changed:
@@ -203,6 +218,27 @@ def _ingest(
         },
     )
     return report
+
+
+def _drop_secondary_indexes(connection: Connection) -> list[str]:
+    """Drop the indexes of the event tables that enforce nothing; the statements that make them again.
+
+    SQLite builds an index from sorted rows several times faster than it keeps one up to date row by
+    row. Only on SQLite: PostgreSQL would lock readers out of a table whose index is dropped.
+    """
+    if connection.dialect.name != "sqlite":
+        return []
+    tables = [event.name]
+    indexes = connection.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN :tables"
+        ).bindparams(bindparam("tables", expanding=True)),
+        {"tables": tables},
+    ).all()
+    for name, _ in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [create for _, create in indexes]
 
 
 def _bump_data_version(connection: Connection) -> None:
@@ -230,148 +266,43 @@ def _topic_names(engine: Engine) -> dict[str, str]:
         return {name.casefold(): slug for slug, name in connection.execute(select(topic.c.slug, topic.c.name))}
 
 
-def _chunks(items: Iterable[RawItem], size: int) -> Iterator[list[RawItem]]:
-    chunk: list[RawItem] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _label(item: RawItem) -> str:
-    key = item.data.get(KEY_FIELD[item.kind]) if isinstance(item.data, dict) else None
-    name = f" {key!r}" if isinstance(key, str | int) and not isinstance(key, bool) else ""
-    return f"{item.path}: {item.place()}{name}"
-
-
-@dataclass
-class _Known:
-    countries: set[str]
-    topics: set[str]
-
-
-@dataclass
-class _Run:
-    """What one ingest has seen so far: its errors, and where each key was first used."""
-
-    errors: list[str] = field(default_factory=list)
-    first_seen: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
-
-    def validate(self, items: list[RawItem]) -> list[tuple[BaseModel, RawItem]]:
-        records = []
-        for item in items:
-            if not isinstance(item.data, dict):
-                self.errors.append(f"{_label(item)}: expected a mapping of fields, got {type(item.data).__name__}")
-                continue
-            try:
-                record = RECORD_TYPES[item.kind].model_validate(item.data)
-            except ValidationError as error:
-                self.errors += [f"{_label(item)}: {_describe(item, detail)}" for detail in error.errors()]
-                continue
-            key = getattr(record, KEY_FIELD[item.kind])
-            earlier = self.first_seen.setdefault((item.kind, key), (item.path, item.position))
-            if earlier != (item.path, item.position):
-                self.errors.append(
-                    f"{_label(item)}: {KEY_FIELD[item.kind]}: {key!r} is already used by "
-                    f"{item.kind} #{earlier[1]} in {earlier[0]}"
-                )
-                continue
-            records.append((record, item))
-        return records
-
-    def check_references(self, records: list[tuple[EventRecord, RawItem]], known: _Known) -> list:
-        """The records whose countries and topics all exist; errors for the others."""
-        valid = []
-        for record, item in records:
-            problems = [
-                f"{_label(item)}: {item.field_name('countries')}.{position}: unknown country code {code!r}"
-                for position, code in enumerate(record.countries, start=1)
-                if code not in known.countries
-            ] + [
-                f"{_label(item)}: {item.field_name('topics')}.{position}: unknown topic {slug!r}"
-                for position, slug in enumerate(record.topics, start=1)
-                if slug not in known.topics
-            ]
-            problems += [
-                f"{_label(item)}: {item.field_name('links')}.{position}.to: an event cannot link to itself"
-                for position, link in enumerate(record.links or (), start=1)
-                if link.to == record.slug
-            ] + [
-                f"{_label(item)}: {item.field_name('statements')}.{position}.party_country: "
-                f"unknown country code {said.party_country!r}"
-                for position, said in enumerate(record.statements or (), start=1)
-                if said.party_country and said.party_country not in known.countries
-            ]
-            self.errors += problems
-            if not problems:
-                valid.append((record, item))
-        return valid
-
-
 @dataclass
 class _PendingLinks:
-    """Links wait for the end of the run, because they may point at events that come later in it."""
+    """Links are written at the end of the run, because they may point at events that come later in it."""
 
-    # (where the link is: "file: event #N 'slug'", the file's name for the field, position, target slug)
-    to_check: list[tuple[str, str, int, str]] = field(default_factory=list)
-    to_write: list[tuple[int, list[LinkRecord]]] = field(default_factory=list)
+    to_write: list[tuple[int, tuple[tuple[str, str], ...]]] = field(default_factory=list)
 
-    def check_later(self, records: list[tuple[EventRecord, RawItem]]) -> None:
-        for record, item in records:
-            for position, link in enumerate(record.links or (), start=1):
-                self.to_check.append((_label(item), item.field_name("links"), position, link.to))
-
-    def write_later(self, event_id: int, links: list[LinkRecord]) -> None:
+    def write_later(self, event_id: int, links: tuple[tuple[str, str], ...]) -> None:
         if links:
             self.to_write.append((event_id, links))
 
-    def unknown_targets(self, connection: Connection, run: "_Run") -> list[str]:
-        if not self.to_check:
-            return []
-        in_run = {key for kind, key in run.first_seen if kind == "event"}
-        stored = set(_ids_by_slug(connection, {target for *_, target in self.to_check if target not in in_run}))
-        return [
-            f"{label}: {name}.{position}.to: unknown event {target!r}"
-            for label, name, position, target in self.to_check
-            if target not in in_run and target not in stored
-        ]
-
     def write(self, connection: Connection) -> None:
-        ids = _ids_by_slug(connection, {link.to for _, links in self.to_write for link in links})
+        ids = _ids_by_slug(connection, {target for _, links in self.to_write for _, target in links})
         rows = [
-            (event_id, ids[link.to], link.type.value, position)
+            (event_id, ids[target], kind, position)
             for event_id, links in self.to_write
-            for position, link in enumerate(links)
+            for position, (kind, target) in enumerate(links)
         ]
         _bulk_insert(connection, event_link, ["event_id", "target_id", "type", "position"], rows)
+
+
+def _unknown_targets(connection: Connection, links: list[LinkCheck]) -> list[str]:
+    """Errors for the links whose target is neither in the run nor in the database."""
+    stored = _ids_by_slug(connection, {link.target for link in links})
+    return [
+        f"{link.label}: {link.field_name}.{link.position}.to: unknown event {link.target!r}"
+        for link in links
+        if link.target not in stored
+    ]
 
 
 def _ids_by_slug(connection: Connection, slugs: set[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     ordered = sorted(slugs)
-    for start in range(0, len(ordered), CHUNK):
-        statement_ = select(event.c.slug, event.c.id).where(event.c.slug.in_(ordered[start : start + CHUNK]))
+    for start in range(0, len(ordered), SLUGS_PER_QUERY):
+        statement_ = select(event.c.slug, event.c.id).where(event.c.slug.in_(ordered[start : start + SLUGS_PER_QUERY]))
         ids.update({slug: event_id for slug, event_id in connection.execute(statement_)})
     return ids
-
-
-def _describe(item: RawItem, detail: dict) -> str:
-    """One Pydantic error as 'field: what is wrong', with the offending value where it helps."""
-    parts = [str(part + 1) if isinstance(part, int) else str(part) for part in detail["loc"]]
-    path = ".".join([item.field_name(parts[0]), *parts[1:]]) if parts else "item"
-    message = detail["msg"].removeprefix("Value error, ")
-    if detail["type"] == "missing":
-        return f"{path}: is required"
-    if detail["type"] == "extra_forbidden":
-        return f"{path}: is not a known field"
-    if detail["type"] == "string_pattern_mismatch" and detail["ctx"]["pattern"] in PATTERN_MESSAGES:
-        return f"{path}: {str(detail['input'])[:60]!r} {PATTERN_MESSAGES[detail['ctx']['pattern']]}"
-    if detail["type"] != "value_error" and not isinstance(detail.get("input"), dict | list):
-        return f"{path}: {str(detail.get('input'))[:60]!r}: {message}"
-    return f"{path}: {message}"
 
 
 def _upsert_countries(connection: Connection, records: list[CountryRecord], counts: Counts) -> None:
@@ -404,77 +335,24 @@ def _differs(old: dict, new: dict) -> bool:
     return any(old.get(k) != v for k, v in new.items())
 
 
-def _event_row(record: EventRecord) -> dict:
-    start, precision = record.start
-    end, end_precision = record.end
-    return {
-        "title": record.title,
-        "summary": record.summary,
-        "start_date": start,
-        "date_precision": precision.value,
-        "end_date": end,
-        "end_precision": end_precision.value if end_precision else None,
-        "last_date": record.last_date,
-        "location": record.location,
-        "tone": record.tone,
-        "importance": record.importance,
-    }
-
-
-def _source_rows(record: EventRecord) -> list[tuple]:
-    return [(s.url, s.title, s.publisher, s.published) for s in record.sources]
-
-
-def _link_rows(record: EventRecord) -> list[tuple] | None:
-    return None if record.links is None else [(link.type.value, link.to) for link in record.links]
-
-
-def _statement_rows(record: EventRecord) -> list[tuple] | None:
-    if record.statements is None:
-        return None
-    rows = []
-    for said in record.statements:
-        said_on, precision = said.said_on
-        cited = said.source
-        rows.append(
-            (
-                said.party,
-                said.party_country,
-                said.text,
-                said_on,
-                precision.value if precision else None,
-                cited.url,
-                cited.title,
-                cited.publisher,
-                cited.published,
-            )
-        )
-    return rows
-
-
-def _statement_text(record: EventRecord) -> str | None:
-    """The statements as one text for full-text search, beside the title and summary."""
-    return "\n".join(f"{said.party}: {said.text}" for said in record.statements or ()) or None
-
-
 def _fields(
-    row: dict,
+    values: dict,
     countries: Iterable[str],
     topics: Iterable[str],
-    sources: list[tuple],
-    links: list[tuple],
-    statements: list[tuple],
+    sources: Iterable[tuple],
+    links: Iterable[tuple],
+    statements: Iterable[tuple],
 ) -> dict[str, object]:
     """Everything ingest writes about one event, by the seed field it comes from: comparable between
-    a record and the database, and what a revision lists."""
+    a file and the database, and what a revision lists."""
     return {
-        "title": row["title"],
-        "summary": row["summary"],
-        "start_date": (row["start_date"], row["date_precision"]),
-        "end_date": (row["end_date"], row["end_precision"]),
-        "location": row["location"],
-        "tone": row["tone"],
-        "importance": row["importance"],
+        "title": values["title"],
+        "summary": values["summary"],
+        "start_date": (values["start_date"], values["date_precision"]),
+        "end_date": (values["end_date"], values["end_precision"]),
+        "location": values["location"],
+        "tone": values["tone"],
+        "importance": values["importance"],
         "countries": tuple(sorted(countries)),
         "topics": tuple(sorted(topics)),
         "sources": tuple(sources),
@@ -488,7 +366,7 @@ def _readable(name: str, value) -> str | None:
     """A field's value as a revision shows it (None: not set)."""
     if name in ("start_date", "end_date"):
         day, precision = value
-        return partial_iso(day, Precision(precision)) if day else None
+        return partial_iso(date.fromisoformat(day), Precision(precision)) if day else None
     if name in ("countries", "topics"):
         return ", ".join(value) or None
     if name == "sources":
@@ -499,85 +377,86 @@ def _readable(name: str, value) -> str | None:
         lines = []
         for party, country_code, text, said_on, precision, *cited in value:
             who = f"{party} [{country_code}]" if country_code else party
-            when = f", {partial_iso(said_on, Precision(precision))}" if said_on else ""
+            when = f", {partial_iso(date.fromisoformat(said_on), Precision(precision))}" if said_on else ""
             lines.append(f"{who}{when}: {text} — {_cited(*cited)}")
         return "\n".join(lines) or None
     return None if value is None else str(value)
 
 
-def _cited(url: str, title: str, publisher: str | None, published: date | None) -> str:
-    details = ", ".join(part for part in (publisher, published.isoformat() if published else None) if part)
+def _cited(url: str, title: str, publisher: str | None, published: str | None) -> str:
+    details = ", ".join(part for part in (publisher, published) if part)
     return f"{title}{f' ({details})' if details else ''} <{url}>"
 
 
 def _upsert_event_chunk(
-    connection: Connection, records: list[EventRecord], counts: Counts, links: _PendingLinks
+    connection: Connection, events: list[PreparedEvent], counts: Counts, links: _PendingLinks, compare: bool
 ) -> None:
-    if not records:
+    if not events:
         return
-    stored = _stored_snapshots(connection, [r.slug for r in records])
-    now = utc_now()
+    stored = _stored_snapshots(connection, [e.slug for e in events]) if compare else {}
+    now = _timestamp(connection, utc_now())
     new, changed, revisions = [], [], []
-    for record in records:
-        row = _event_row(record)
-        if record.slug not in stored:
-            new.append((record, row))
+    for prepared in events:
+        if prepared.slug not in stored:
+            new.append(prepared)
             continue
-        event_id, old = stored[record.slug]
-        link_rows, statement_rows = _link_rows(record), _statement_rows(record)
+        event_id, old = stored[prepared.slug]
         wanted = _fields(
-            row,
-            record.countries,
-            record.topics,
-            _source_rows(record),
+            prepared.columns(),
+            prepared.countries,
+            prepared.topics,
+            prepared.sources,
             # A format that cannot carry links or statements leaves them as they are.
-            old["links"] if link_rows is None else link_rows,
-            old["statements"] if statement_rows is None else statement_rows,
+            old["links"] if prepared.links is None else prepared.links,
+            old["statements"] if prepared.statements is None else prepared.statements,
         )
         if wanted != old:
-            changed.append((event_id, record))
+            changed.append((event_id, prepared))
             revisions.append((event_id, [(name, old[name], new) for name, new in wanted.items() if old[name] != new]))
     if new:
-        columns = ["slug", *_EVENT_FIELD_NAMES, "statement_text", "created_at", "updated_at"]
         _bulk_insert(
             connection,
             event,
-            columns,
-            [(r.slug, *(row[name] for name in _EVENT_FIELD_NAMES), _statement_text(r), now, now) for r, row in new],
+            ["slug", *EVENT_FIELD_NAMES, "statement_text", "created_at", "updated_at"],
+            [(e.slug, *e.values, e.statement_text, now, now) for e in new],
         )
-        new_ids = {
-            slug: event_id
-            for slug, event_id in connection.execute(
-                select(event.c.slug, event.c.id).where(event.c.slug.in_([r.slug for r, _ in new]))
-            )
-        }
-        _insert_relations(connection, [(new_ids[r.slug], r) for r, _ in new])
+        query = select(event.c.slug, event.c.id).where(event.c.slug.in_([e.slug for e in new]))
+        new_ids = {slug: event_id for slug, event_id in connection.execute(query)}
+        _insert_relations(connection, [(new_ids[e.slug], e) for e in new])
         _index_for_search(connection, list(new_ids.values()))
-        for r, _ in new:
-            links.write_later(new_ids[r.slug], r.links or [])
-    for event_id, record in changed:
-        values = _event_row(record)
-        if record.statements is not None:
-            values["statement_text"] = _statement_text(record)
-        connection.execute(update(event).where(event.c.id == event_id).values(**values, updated_at=now))
+        for e in new:
+            links.write_later(new_ids[e.slug], e.links)
+    _bulk_update(
+        connection,
+        event,
+        [*EVENT_FIELD_NAMES, "statement_text", "updated_at"],
+        [(*p.values, p.statement_text, now, event_id) for event_id, p in changed if p.statements is not None],
+    )
+    # A format that cannot carry statements leaves their search text as it is.
+    _bulk_update(
+        connection,
+        event,
+        [*EVENT_FIELD_NAMES, "updated_at"],
+        [(*p.values, now, event_id) for event_id, p in changed if p.statements is None],
+    )
     if changed:
         changed_ids = [event_id for event_id, _ in changed]
         for table in (event_country, event_topic, source):
             connection.execute(delete(table).where(table.c.event_id.in_(changed_ids)))
-        restated = [event_id for event_id, record in changed if record.statements is not None]
+        restated = [event_id for event_id, prepared in changed if prepared.statements is not None]
         connection.execute(delete(statement).where(statement.c.event_id.in_(restated)))
-        relinked = [event_id for event_id, record in changed if record.links is not None]
+        relinked = [event_id for event_id, prepared in changed if prepared.links is not None]
         connection.execute(delete(event_link).where(event_link.c.event_id.in_(relinked)))
-        for event_id, record in changed:
-            links.write_later(event_id, record.links or [])
+        for event_id, prepared in changed:
+            links.write_later(event_id, prepared.links)
         _insert_relations(connection, changed)
         _record_revisions(connection, revisions, now)
     counts.created += len(new)
     counts.updated += len(changed)
-    counts.unchanged += len(records) - len(new) - len(changed)
+    counts.unchanged += len(events) - len(new) - len(changed)
 
 
-def _record_revisions(connection: Connection, changes: list[tuple[int, list[tuple]]], now: datetime) -> None:
+def _record_revisions(connection: Connection, changes: list[tuple[int, list[tuple]]], now: datetime | str) -> None:
     """One revision per changed event: a row for each field, with its old and new value as text."""
     numbers = dict(
         connection.execute(
@@ -594,22 +473,18 @@ def _record_revisions(connection: Connection, changes: list[tuple[int, list[tupl
     _bulk_insert(connection, revision, ["event_id", "number", "changed_at", "field", "old_value", "new_value"], rows)
 
 
-def _insert_relations(connection: Connection, events: list[tuple[int, EventRecord]]) -> None:
+def _insert_relations(connection: Connection, events: list[tuple[int, PreparedEvent]]) -> None:
     _bulk_insert(
-        connection, event_country, ["event_id", "country_code"], [(i, code) for i, r in events for code in r.countries]
+        connection, event_country, ["event_id", "country_code"], [(i, code) for i, e in events for code in e.countries]
     )
     _bulk_insert(
-        connection, event_topic, ["event_id", "topic_slug"], [(i, slug) for i, r in events for slug in r.topics]
+        connection, event_topic, ["event_id", "topic_slug"], [(i, slug) for i, e in events for slug in e.topics]
     )
     _bulk_insert(
         connection,
         source,
         ["event_id", "position", "url", "title", "publisher", "published_date"],
-        [
-            (i, position, s.url, s.title, s.publisher, s.published)
-            for i, r in events
-            for position, s in enumerate(r.sources)
-        ],
+        [(i, position, *cited) for i, e in events for position, cited in enumerate(e.sources)],
     )
     _bulk_insert(
         connection,
@@ -627,7 +502,7 @@ def _insert_relations(connection: Connection, events: list[tuple[int, EventRecor
             "source_publisher",
             "source_published_date",
         ],
-        [(i, position, *row) for i, r in events for position, row in enumerate(_statement_rows(r) or [])],
+        [(i, position, *row) for i, e in events for position, row in enumerate(e.statements or ())],
     )
 
 
@@ -643,31 +518,34 @@ def _index_for_search(connection: Connection, event_ids: list[int]) -> None:
 
 
 def _bulk_insert(connection: Connection, table, columns: list[str], rows: list[tuple]) -> None:
-    """executemany straight to the driver: Core's per-row parameter processing costs more than SQLite's insert."""
+    """executemany straight to the driver: Core's per-row parameter processing costs more than SQLite's insert.
+
+    Dates arrive as ISO text, which both SQLite and PostgreSQL store as the date it names.
+    """
     if not rows:
         return
     placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([placeholder] * len(columns))})"
-    if connection.dialect.name == "sqlite":
-        # The text forms SQLAlchemy itself stores for Date and DateTime columns in SQLite.
-        dated = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, Date | DateTime)]
-        if dated:
-            rows = [_sqlite_dates(row, dated) for row in rows]
     connection.exec_driver_sql(statement, rows)
 
 
-def _sqlite_dates(row: tuple, positions: list[int]) -> tuple:
-    values = list(row)
-    for i in positions:
-        values[i] = _sqlite_date_text(values[i])
-    return tuple(values)
+def _bulk_update(connection: Connection, table, columns: list[str], rows: list[tuple]) -> None:
+    """UPDATE … WHERE id = the last value of each row, as _bulk_insert does its inserts."""
+    if not rows:
+        return
+    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    assignments = ", ".join(f"{name} = {placeholder}" for name in columns)
+    connection.exec_driver_sql(f"UPDATE {table.name} SET {assignments} WHERE id = {placeholder}", rows)
 
 
-@lru_cache(maxsize=65536)
-def _sqlite_date_text(value: date | datetime | None) -> str | None:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value.isoformat() if value is not None else None
+def _timestamp(connection: Connection, moment: datetime) -> datetime | str:
+    """A time as the driver takes it: on SQLite, the text SQLAlchemy itself stores for DateTime columns."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if connection.dialect.name == "sqlite" else moment
+
+
+def _iso(value: object) -> object:
+    """Dates read back from the database, as the ISO text checked rows carry."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _stored_snapshots(connection: Connection, slugs: list[str]) -> dict[str, tuple[int, tuple]]:
@@ -712,7 +590,7 @@ def _stored_snapshots(connection: Connection, slugs: list[str]) -> dict[str, tup
         row.slug: (
             row.id,
             _fields(
-                {c.name: row._mapping[c.name] for c in columns},
+                {c.name: _iso(row._mapping[c.name]) for c in columns},
                 countries.get(row.id, []),
                 topics.get(row.id, []),
                 sources.get(row.id, []),
@@ -727,8 +605,8 @@ def _stored_snapshots(connection: Connection, slugs: list[str]) -> dict[str, tup
 def _rows_by_event(connection: Connection, query) -> dict[int, list[tuple]]:
     """Rows whose first column is an event id, without it, by event."""
     grouped: dict[int, list[tuple]] = {}
-    for row in connection.execute(query):
-        grouped.setdefault(row[0], []).append(tuple(row)[1:])
+    for event_id, *values in connection.execute(query):
+        grouped.setdefault(event_id, []).append(tuple(map(_iso, values)))
     return grouped
 
 
@@ -740,37 +618,7 @@ def _grouped(connection: Connection, column, ids: list[int]) -> dict[int, list[s
     return grouped
 
 
-_EVENT_FIELD_NAMES = [
-    name
-    for name in (
-        "title",
-        "summary",
-        "start_date",
-        "date_precision",
-        "end_date",
-        "end_precision",
-        "last_date",
-        "location",
-        "tone",
-        "importance",
-    )
-]
-_EVENT_FIELDS = [event.c[name] for name in _EVENT_FIELD_NAMES]
-
-
-def _check_era_countries(run: _Run, records: list[tuple[EraRecord, RawItem]], known: _Known) -> list[EraRecord]:
-    """The eras whose countries all exist; an error naming the file, the era and the field for each other."""
-    valid = []
-    for record, item in records:
-        problems = [
-            f"{_label(item)}: {item.field_name('countries')}.{position}: unknown country code {code!r}"
-            for position, code in enumerate(record.countries, start=1)
-            if code not in known.countries
-        ]
-        run.errors += problems
-        if not problems:
-            valid.append(record)
-    return valid
+_EVENT_FIELDS = [event.c[name] for name in EVENT_FIELD_NAMES]
 
 
 _ERA_FIELD_NAMES = ["name", "description", "start_date", "date_precision", "end_date", "end_precision", "last_date"]

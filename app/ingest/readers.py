@@ -32,7 +32,7 @@ class ReaderOptions:
     topics_by_name: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RawItem:
     path: str
     kind: str  # country | topic | event | era
@@ -127,15 +127,18 @@ _CSV_FIELD_NAMES = {name: f"column {column}" for name, column in spreadsheet.FIE
 
 def _csv_rows(path: Path) -> Iterator[RawItem]:
     with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.DictReader(file)
+        reader = csv.reader(file)
         line = 1
         try:
-            for position, row in enumerate(reader, start=1):
+            header = next(reader)
+            for position, cells in enumerate(reader, start=1):
                 # A row can span several lines (quoted line breaks): report the line it starts on.
                 start_line, line = line + 1, reader.line_num
-                if None in row:
-                    raise ReadError(f"{path}:{start_line}: more cells than columns in the header")
-                data = spreadsheet.record_data(row)
+                if len(cells) != len(header):
+                    if len(cells) > len(header):
+                        raise ReadError(f"{path}:{start_line}: more cells than columns in the header")
+                    cells += [""] * (len(header) - len(cells))
+                data = spreadsheet.record_data(dict(zip(header, cells, strict=True)))
                 yield RawItem(
                     str(path), "event", position, data, where=f"line {start_line}", field_names=_CSV_FIELD_NAMES
                 )

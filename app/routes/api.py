@@ -4,10 +4,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import queries
-from app.db import SessionDep
 from app.errors import EventNotFound
 from app.filters import FilterQuery, PageQuery, TimelineFilter, parse_view
 from app.models import CountryRead, EventRead, LinkRead, SourceRead, StatementRead, TopicRead
+from app.routes.session import SessionDep
 from app.templating import site_url, timeline_url
 
 router = APIRouter(prefix="/api", tags=["api"])

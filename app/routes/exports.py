@@ -12,12 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from app import queries
-from app.db import SessionDep
 from app.errors import EventNotFound
 from app.filters import FilterQuery, PageRequest, parse_filter
 from app.formats import atom, ical, spreadsheet, timelinejs
 from app.queries import describe_filter
 from app.routes.api import ErrorMessage
+from app.routes.session import SessionDep
 from app.templating import site_url, templates, timeline_url
 
 router = APIRouter(tags=["exports"])

@@ -5,10 +5,10 @@ from fastapi.responses import HTMLResponse
 
 from app import queries
 from app.caching import VARY
-from app.db import SessionDep
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
 from app.overview import era_marks, overview_chart
+from app.routes.session import SessionDep
 from app.templating import templates
 
 # Pages are for people; the API and the exports are what /openapi.json describes.

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import queries
-from app.db import SessionDep
 from app.errors import RelationNotFound
 from app.filters import PageRequest, TimelineFilter
 from app.overview import overview_chart
+from app.routes.session import SessionDep
 from app.templating import templates, timeline_url
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
