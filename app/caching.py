@@ -68,10 +68,12 @@ class ConditionalGetMiddleware:
             )
             await send({"type": "http.response.body", "body": b""})
             return
-        cached = self.cache.get(tag)
+        # Kept as sent: compressed for clients that take gzip, plain for the others.
+        cache_key = (tag, "gzip" in request_headers.get("accept-encoding", ""))
+        cached = self.cache.get(cache_key)
         if cached is not None:
             start, body = cached
-            # Outer middleware (compression) edits the headers it is given: hand it a copy.
+            # Outer middleware edits the headers it is given: hand it a copy.
             await send({**start, "headers": list(start["headers"])})
             await send({"type": "http.response.body", "body": body})
             return
@@ -90,7 +92,7 @@ class ConditionalGetMiddleware:
             elif message["type"] == "http.response.body" and start is not None:
                 # Only whole responses are kept: a streamed export passes straight through.
                 if not message.get("more_body", False):
-                    self.cache.put(tag, start, message.get("body", b""))
+                    self.cache.put(cache_key, start, message.get("body", b""))
                 start = None
             await send(message)
 
@@ -98,23 +100,23 @@ class ConditionalGetMiddleware:
 
 
 class ResponseCache:
-    """Rendered responses by ETag, least recently used first out, bounded by their total size."""
+    """Rendered responses by ETag and compression, least recently used first out, bounded by their total size."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.entries: OrderedDict[str, tuple[Message, bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, bool], tuple[Message, bytes]] = OrderedDict()
         self.size = 0
 
-    def get(self, tag: str) -> tuple[Message, bytes] | None:
-        entry = self.entries.get(tag)
+    def get(self, key: tuple[str, bool]) -> tuple[Message, bytes] | None:
+        entry = self.entries.get(key)
         if entry is not None:
-            self.entries.move_to_end(tag)
+            self.entries.move_to_end(key)
         return entry
 
-    def put(self, tag: str, start: Message, body: bytes) -> None:
-        if len(body) > self.max_bytes // 8 or tag in self.entries:
+    def put(self, key: tuple[str, bool], start: Message, body: bytes) -> None:
+        if len(body) > self.max_bytes // 8 or key in self.entries:
             return
-        self.entries[tag] = (start, body)
+        self.entries[key] = (start, body)
         self.size += len(body)
         while self.size > self.max_bytes:
             _, (_, old_body) = self.entries.popitem(last=False)

@@ -17,6 +17,7 @@ from app.middleware import (
     HeadAsGetMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.migrations import head_revision
 from app.openapi import install_openapi
 from app.routes import api, exports, health, pages, relations
 
@@ -50,6 +51,8 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     # The conditional-GET check runs on the event loop: it gets a connection nobody else waits for.
     app.state.version_engine = make_engine(read_url, pool_size=1)
     app.state.settings = app_settings
+    # The schema this code expects, read from migrations/ once (the health check compares it each time).
+    app.state.schema_head = head_revision(app_settings.database_url)
     app.mount("/static", VersionedStaticFiles(directory=PROJECT_DIR / "static"), name="static")
     # Exports first: /events/{slug}.ics must win over the event page's /events/{slug}.
     app.include_router(exports.router)
@@ -61,8 +64,9 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     install_openapi(app)
     # Listed innermost first: the access log sees every request, the limit only those that reach routes.
     app.add_middleware(ConcurrencyLimitMiddleware, limit=app_settings.worker_threads)
-    app.add_middleware(ConditionalGetMiddleware, cache_bytes=app_settings.response_cache_mb * 2**20)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    # Outside compression, so that a cached response is kept compressed and not compressed again.
+    app.add_middleware(ConditionalGetMiddleware, cache_bytes=app_settings.response_cache_mb * 2**20)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(AccessLogMiddleware)

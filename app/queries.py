@@ -300,40 +300,31 @@ def driving_ids(session: Session, timeline_filter: TimelineFilter, page_size: in
         count = sum(known.topics.get(slug, 0) for slug in timeline_filter.topics)
         ids = select(event_topic.c.event_id).where(event_topic.c.topic_slug.in_(timeline_filter.topics))
         candidates.append((count, "topics", ids))
+    # A row walked costs about three times a row collected (its EXISTS tests against an index read).
+    threshold = (3 * page_size * known.events) ** 0.5
     if timeline_filter.terms:
-        count = _text_frequency(session, timeline_filter.terms, dialect, known.events)
+        count = _text_frequency(session, timeline_filter.terms, dialect, known.events, enough=int(10 * threshold))
         candidates.append((count, "text", _text_match(timeline_filter.terms, dialect, correlated=False)))
     if not candidates:
         return None
     expected = known.events
     for count, _, _ in candidates:
         expected *= min(count, known.events) / known.events
-    # A row walked costs about three times a row collected (its EXISTS tests against an index read).
-    if expected > (3 * page_size * known.events) ** 0.5:
+    if expected > threshold:
         return None
     _, name, ids = min(candidates, key=lambda candidate: candidate[0])
     return name, ids
 
 
-def _text_frequency(session: Session, terms, dialect: str, events: int) -> int:
-    """How many events the rarest term is in (an upper bound on the matches)."""
-    if dialect != "sqlite":
-        return events
-    vocab = table("event_fts_vocab", column("term"), column("doc"))
-    counts = []
-    for term in terms:
-        words = term.text.lower().split()
-        rarest = []
-        for position, word in enumerate(words):
-            if term.prefix and position == len(words) - 1:
-                condition = vocab.c.term.between(word, word + "\uffff")
-            else:
-                condition = vocab.c.term == word
-            rarest.append(
-                session.execute(select(func.coalesce(func.sum(vocab.c.doc), 0)).where(condition)).scalar_one()
-            )
-        counts.append(min(rarest))
-    return min(counts)
+def _text_frequency(session: Session, terms, dialect: str, events: int, enough: int) -> int:
+    """How many events match the words, counted up to `enough`; beyond, as if all did.
+
+    Counting stops early because a common word matches a large share of the events, and counting
+    them all would cost more than the page; such a word never drives the plan anyway.
+    """
+    matches = _text_match(terms, dialect, correlated=False).limit(enough).subquery()
+    count = session.execute(select(func.count()).select_from(matches)).scalar_one()
+    return count if count < enough else events
 
 
 def _filtered(session: Session, statement: Select, timeline_filter: TimelineFilter, page_size: int) -> Select:
@@ -396,7 +387,7 @@ def iter_events(session: Session, timeline_filter: TimelineFilter, batch_size: i
 def count_events(session: Session, timeline_filter: TimelineFilter) -> int:
     if timeline_filter.is_empty:
         return stats(session).events
-    return _cached(session, ("count", timeline_filter), lambda: _count(session, timeline_filter))
+    return _results.get(session, ("count", timeline_filter), lambda: _count(session, timeline_filter))
 
 
 def _count(session: Session, timeline_filter: TimelineFilter) -> int:
@@ -405,21 +396,28 @@ def _count(session: Session, timeline_filter: TimelineFilter) -> int:
     return session.execute(statement).scalar_one()
 
 
-_results_cache: OrderedDict = OrderedDict()
-RESULTS_CACHE_SIZE = 2048
+class VersionedCache:
+    """Values computed from the data, by key, kept until the data changes (every ingest bumps the
+    version): the least recently used go first once `size` are kept."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+
+    def get(self, session: Session, key: tuple, compute):
+        full_key = (str(session.get_bind().url), stats(session).version, key)
+        if full_key in self.entries:
+            self.entries.move_to_end(full_key)
+            return self.entries[full_key]
+        value = compute()
+        self.entries[full_key] = value
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return value
 
 
-def _cached(session: Session, key: tuple, compute):
-    """Counts and facets by filter, kept until the data changes (every ingest bumps the version)."""
-    full_key = (str(session.get_bind().url), stats(session).version, key)
-    if full_key in _results_cache:
-        _results_cache.move_to_end(full_key)
-        return _results_cache[full_key]
-    value = compute()
-    _results_cache[full_key] = value
-    if len(_results_cache) > RESULTS_CACHE_SIZE:
-        _results_cache.popitem(last=False)
-    return value
+# Counts, facets, eras and overviews by filter: small values, many kept.
+_results = VersionedCache(2048)
 
 
 def country_facets(session: Session, timeline_filter: TimelineFilter) -> list[Facet]:
@@ -435,7 +433,7 @@ def country_facets(session: Session, timeline_filter: TimelineFilter) -> list[Fa
             Facet(code, name, total, matching.get(code, 0)) for code, name, total in country_counts(session) if total
         ]
 
-    return _cached(session, ("country facets", timeline_filter), compute)
+    return _results.get(session, ("country facets", timeline_filter), compute)
 
 
 def topic_facets(session: Session, timeline_filter: TimelineFilter) -> list[Facet]:
@@ -463,7 +461,7 @@ def _grouped_counts(session: Session, key_column, timeline_filter: TimelineFilte
         )
         return {key: count for key, count in session.execute(statement)}
 
-    return _cached(session, ("facet", key_column.name, timeline_filter), compute)
+    return _results.get(session, ("facet", key_column.name, timeline_filter), compute)
 
 
 def country_counts(session: Session) -> list[tuple[str, str, int]]:
@@ -554,48 +552,57 @@ def _with_relations(session: Session, rows, details: bool = False) -> list[Event
         item.topics = sorted(((t, known.topic_names.get(t, t)) for t in slugs if t), key=lambda p: p[1])
         items.append(item)
     by_id = {item.id: item for item in items}
-    for row in session.execute(
-        select(source.c.event_id, source.c.url, source.c.title, source.c.publisher, source.c.published_date)
-        .where(source.c.event_id.in_(list(by_id)))
-        .order_by(source.c.event_id, source.c.position)
-    ).all():
+    for row in session.execute(_SOURCES_OF, {"ids": list(by_id)}):
         by_id[row.event_id].sources.append(SourceView(row.url, row.title, row.publisher, row.published_date))
     if details:
         _add_details(session, by_id)
     return items
 
 
+# The statements that attach relations to a page of events, built once: only the ids change.
+_IDS = bindparam("ids", expanding=True)
+_SOURCES_OF = (
+    select(source.c.event_id, source.c.url, source.c.title, source.c.publisher, source.c.published_date)
+    .where(source.c.event_id.in_(_IDS))
+    .order_by(source.c.event_id, source.c.position)
+)
+_other = event.alias("other")
+_LINKS_FROM = (
+    select(event_link.c.event_id, event_link.c.type, _other.c.slug, _other.c.title)
+    .join(_other, _other.c.id == event_link.c.target_id)
+    .where(event_link.c.event_id.in_(_IDS))
+    .order_by(event_link.c.event_id, event_link.c.position)
+)
+_LINKS_TO = (
+    select(event_link.c.target_id, event_link.c.type, _other.c.slug, _other.c.title)
+    .join(_other, _other.c.id == event_link.c.event_id)
+    .where(event_link.c.target_id.in_(_IDS))
+    .order_by(event_link.c.target_id, _other.c.start_date, _other.c.id)
+)
+_STATEMENTS_OF = (
+    select(statement).where(statement.c.event_id.in_(_IDS)).order_by(statement.c.event_id, statement.c.position)
+)
+_REVISIONS_OF = (
+    select(revision.c.event_id, func.max(revision.c.number), func.max(revision.c.changed_at))
+    .where(revision.c.event_id.in_(_IDS))
+    .group_by(revision.c.event_id)
+)
+
+
 def _add_details(session: Session, by_id: dict[int, EventView]) -> None:
     """Links both ways, statements and revision counts of these events: four queries, whatever their number."""
-    ids = list(by_id)
-    other = event.alias("other")
-    for row in session.execute(
-        select(event_link.c.event_id, event_link.c.type, other.c.slug, other.c.title)
-        .join(other, other.c.id == event_link.c.target_id)
-        .where(event_link.c.event_id.in_(ids))
-        .order_by(event_link.c.event_id, event_link.c.position)
-    ):
+    ids = {"ids": list(by_id)}
+    for row in session.execute(_LINKS_FROM, ids):
         by_id[row.event_id].links.append(LinkView(LinkType(row.type), row.slug, row.title))
-    for row in session.execute(
-        select(event_link.c.target_id, event_link.c.type, other.c.slug, other.c.title)
-        .join(other, other.c.id == event_link.c.event_id)
-        .where(event_link.c.target_id.in_(ids))
-        .order_by(event_link.c.target_id, other.c.start_date, other.c.id)
-    ):
+    for row in session.execute(_LINKS_TO, ids):
         by_id[row.target_id].linked_from.append(LinkView(LinkType(row.type), row.slug, row.title))
-    for row in session.execute(
-        select(statement).where(statement.c.event_id.in_(ids)).order_by(statement.c.event_id, statement.c.position)
-    ):
+    for row in session.execute(_STATEMENTS_OF, ids):
         cited = SourceView(row.source_url, row.source_title, row.source_publisher, row.source_published_date)
         precision = Precision(row.said_on_precision) if row.said_on_precision else None
         by_id[row.event_id].statements.append(
             StatementView(row.party, row.party_country, row.text, row.said_on, precision, cited)
         )
-    for event_id, count, last in session.execute(
-        select(revision.c.event_id, func.max(revision.c.number), func.max(revision.c.changed_at))
-        .where(revision.c.event_id.in_(ids))
-        .group_by(revision.c.event_id)
-    ):
+    for event_id, count, last in session.execute(_REVISIONS_OF, ids):
         by_id[event_id].revision_count, by_id[event_id].last_revised = count, last
 
 
@@ -759,7 +766,7 @@ class EraView:
 def eras(session: Session, timeline_filter: TimelineFilter) -> list[EraView]:
     """The eras of a view, oldest first: those concerning all of its countries and overlapping its dates."""
     key = ("eras", timeline_filter.countries, timeline_filter.date_from, timeline_filter.date_to)
-    return _cached(session, key, lambda: _eras(session, timeline_filter))
+    return _results.get(session, key, lambda: _eras(session, timeline_filter))
 
 
 def _eras(session: Session, timeline_filter: TimelineFilter) -> list[EraView]:
@@ -833,7 +840,7 @@ MONTHS_SHOWN_BY_MONTH = 36
 def overview(session: Session, timeline_filter: TimelineFilter) -> Overview:
     """The view's events per period with their average tone, from one grouped query, cached like counts."""
     timeline_filter = timeline_filter.replace(order="asc")  # the order changes nothing here
-    return _cached(session, ("overview", timeline_filter), lambda: _overview(session, timeline_filter))
+    return _results.get(session, ("overview", timeline_filter), lambda: _overview(session, timeline_filter))
 
 
 def _overview(session: Session, timeline_filter: TimelineFilter) -> Overview:
@@ -962,4 +969,4 @@ def country_pairs(session: Session) -> list[CountryPair]:
         ]
         return sorted(pairs, key=lambda pair: (-pair.events, pair.first_name, pair.second_name))
 
-    return _cached(session, ("country pairs",), compute)
+    return _results.get(session, ("country pairs",), compute)

@@ -52,7 +52,8 @@ class Run:
 @dataclass
 class SizeResults:
     events: int
-    ingest_seconds: float = 0.0
+    ingest_seconds: float = 0.0  # the command, start to exit
+    ingest_reported_seconds: float = 0.0  # what it reports: reading, validating, writing, committing
     ingest_rss_mb: float = 0.0
     runs: dict[str, Run] = field(default_factory=dict)
     cold_ms: dict[str, float] = field(default_factory=dict)
@@ -80,14 +81,18 @@ def main(argv: list[str] | None = None) -> int:
         results[size] = measure_size(size, args, first_visit)
         # Written after every size, so a long run that stops late still leaves its figures.
         write_results(results, None, None, first_visit, args)
-    yaml_rate = measure_yaml_ingest(min(sizes[-1], 20000))
+    format_rates = {
+        "JSON": measure_format_ingest("json", min(sizes[-1], 100000), args.rounds),
+        # YAML parsing alone takes most of its time: a smaller file gives its rate.
+        "YAML": measure_format_ingest("yaml", min(sizes[-1], 20000), 1),
+    }
     postgres = None
     if not args.no_postgres and 100000 in results:
         postgres = measure_postgres(args)
     datasette = None
     if not args.no_datasette and 100000 in results:
         datasette = measure_datasette(database_file(100000), args)
-    write_results(results, datasette, yaml_rate, first_visit, args, postgres)
+    write_results(results, datasette, format_rates, first_visit, args, postgres)
     print(f"wrote {BENCH / 'RESULTS.md'}")
     return 0
 
@@ -96,12 +101,20 @@ def database_file(size: int) -> Path:
     return DATA / f"timeline-{size}.db"
 
 
-def build_database(size: int) -> tuple[float, float]:
-    """Generate the events, migrate a new database and ingest them; the ingest's seconds and peak RSS."""
+def build_database(size: int, rounds: int) -> tuple[float, float, float]:
+    """Generate the events, and ingest them into a new database `rounds` times (1M: once).
+
+    The median round's seconds as the command took them and as it reports them, and its peak RSS.
+    """
     source = DATA / f"events-{size}.csv"
     if not source.exists():
         run([VENV_BIN / "python", "-m", "bench.generate", "--events", str(size), "--out", source])
-    database = database_file(size)
+    timings = [ingest_into_new_database(source, database_file(size)) for _ in range(rounds if size < 10**6 else 1)]
+    return sorted(timings)[len(timings) // 2]
+
+
+def ingest_into_new_database(source: Path, database: Path) -> tuple[float, float, float]:
+    """Migrate a new database, load the countries and topics, then time `timeline ingest source`."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{database}"}
@@ -110,30 +123,25 @@ def build_database(size: int) -> tuple[float, float]:
     started = time.perf_counter()
     output = run(["/usr/bin/time", "-v", VENV_BIN / "timeline", "ingest", source], env=env)
     seconds = time.perf_counter() - started
+    reported = float(re.search(r"file\(s\) in ([\d.]+) s", output)[1])
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", output)[1])
-    return seconds, rss_kb / 1024
+    return seconds, reported, rss_kb / 1024
 
 
-def measure_yaml_ingest(size: int) -> float:
-    """Events per second through the YAML reader (its own figure: YAML parsing dominates)."""
-    source = DATA / f"events-{size}.yaml"
+def measure_format_ingest(extension: str, size: int, rounds: int) -> tuple[int, float, float]:
+    """Events per second through one reader, as the command takes them and as it reports them."""
+    source = DATA / f"events-{size}.{extension}"
     if not source.exists():
         run([VENV_BIN / "python", "-m", "bench.generate", "--events", str(size), "--out", source])
-    database = DATA / "timeline-yaml.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{database}"}
-    run([VENV_BIN / "timeline", "migrate"], env=env)
-    run([VENV_BIN / "timeline", "ingest", PROJECT / "seeds/countries.yaml", PROJECT / "seeds/topics.yaml"], env=env)
-    started = time.perf_counter()
-    run([VENV_BIN / "timeline", "ingest", source], env=env)
-    return size / (time.perf_counter() - started)
+    timings = sorted(ingest_into_new_database(source, DATA / f"timeline-{extension}.db") for _ in range(rounds))
+    seconds, reported, _ = timings[len(timings) // 2]
+    return size, size / seconds, size / reported
 
 
 def measure_size(size: int, args, first_visit: dict[str, int]) -> SizeResults:
     print(f"== {size:,} events", file=sys.stderr)
     results = SizeResults(size)
-    results.ingest_seconds, results.ingest_rss_mb = build_database(size)
+    results.ingest_seconds, results.ingest_reported_seconds, results.ingest_rss_mb = build_database(size, args.rounds)
     results.overview_ms = measure_overview(database_file(size), args.rounds)
     with Server(database_file(size)) as server:
         for name, path in (("page", HEADLINE), ("rare", RARE), ("common", COMMON), ("search", COMMON_WORD)):
@@ -270,7 +278,8 @@ class Server:
 
 def wrk(url: str, headers: dict, connections: int, seconds: int) -> Run:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    for name, value in headers.items():
+    # As a browser asks: the server compresses, or serves what it kept compressed.
+    for name, value in {"Accept-Encoding": "gzip", **headers}.items():
         command += ["-H", f"{name}: {value}"]
     output = run([*command, url])
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
@@ -411,7 +420,7 @@ def first_visit_bytes(server: "Server") -> dict[str, int]:
     return parts
 
 
-def write_results(results, datasette, yaml_rate, first_visit, args, postgres=None) -> None:
+def write_results(results, datasette, format_rates, first_visit, args, postgres=None) -> None:
     lines = ["# Benchmark results", "", *machine_lines(), "", "## Method", "", *method_lines(args), ""]
     largest = max(results)
     hundred = results.get(100000)
@@ -501,12 +510,25 @@ def write_results(results, datasette, yaml_rate, first_visit, args, postgres=Non
         )
     )
     if hundred:
-        rate = hundred.events / hundred.ingest_seconds
+        reported = hundred.events / hundred.ingest_reported_seconds
+        wall = hundred.events / hundred.ingest_seconds
         targets.append(
-            ("Ingest 100k from CSV, validation included", f"{rate:,.0f} events/s", "≥ 20,000/s", check(rate >= 20000))
+            (
+                "Ingest 100k from CSV, validation included",
+                f"{reported:,.0f} events/s as `timeline ingest` reports it; {wall:,.0f} events/s start to exit",
+                "≥ 20,000/s",
+                check(reported >= 20000) + ("" if wall >= 20000 else "; **not met** start to exit"),
+            )
         )
-    if yaml_rate is not None:
-        targets.append(("Ingest from YAML (its own figure)", f"{yaml_rate:,.0f} events/s", "documented", "—"))
+    for name, (size, wall, reported) in (format_rates or {}).items():
+        targets.append(
+            (
+                f"Ingest {size // 1000}k from {name} (its own figure)",
+                f"{reported:,.0f} events/s as reported; {wall:,.0f} events/s start to exit",
+                "documented",
+                "—",
+            )
+        )
     rss = results[largest].server_rss_mb
     targets.append((f"Server RSS serving {largest:,}", f"{rss:.0f} MB", "≤ 200 MB", check(rss <= 200)))
     added = results[largest].export_rss_added_mb
@@ -555,12 +577,14 @@ def write_results(results, datasette, yaml_rate, first_visit, args, postgres=Non
         "",
         "## Ingest and memory",
         "",
-        "| events | ingest s | events/s | ingest peak RSS MB | server RSS MB |",
-        "|---|---|---|---|---|",
+        "| events | ingest s (reported) | events/s (reported) | command s | events/s (command) "
+        "| ingest peak RSS MB | server RSS MB |",
+        "|---|---|---|---|---|---|---|",
     ]
     for size, result in results.items():
         lines.append(
-            f"| {size:,} | {result.ingest_seconds:.1f} | {size / result.ingest_seconds:,.0f} | "
+            f"| {size:,} | {result.ingest_reported_seconds:.2f} | {size / result.ingest_reported_seconds:,.0f} | "
+            f"{result.ingest_seconds:.2f} | {size / result.ingest_seconds:,.0f} | "
             f"{result.ingest_rss_mb:.0f} | {result.server_rss_mb:.0f} |"
         )
     if datasette:
@@ -623,11 +647,16 @@ def machine_lines() -> list[str]:
 def method_lines(args) -> list[str]:
     return [
         "- Data: `python -m bench.generate` (deterministic, seed 2025), ingested with `timeline ingest` into a new "
-        "SQLite file per size after `timeline migrate`.",
+        "SQLite file per size after `timeline migrate` (the median of the rounds; 1M once). Ingest figures are given "
+        "twice: by the time the command reports (reading, validating, writing and committing) and by the command "
+        "from start to exit, which adds about half a second of Python start-up and imports.",
         "- Server: `timeline serve` (one uvicorn worker), on the same machine as the load tool.",
         f"- Each figure: the median of {args.rounds} wrk runs of {args.seconds} s; 32 connections for throughput, "
-        "1 for latency. Every URL is requested once before it is measured (a first visitor fills the count and "
-        "facet caches, as in production); the cold table shows those first requests.",
+        "1 for latency. wrk sends `Accept-Encoding: gzip`, as browsers do. Every URL is requested once before it is "
+        "measured (a first visitor fills the count, facet and overview caches, as in production); the cold table "
+        "shows those first requests. The `uncached` runs turn the cache of whole rendered responses off "
+        "(`TIMELINE_RESPONSE_CACHE_MB=0`): each request then runs its queries and renders its page, as the first "
+        "visitor to any other page of the same view does.",
         f"- Timeline URL: `{HEADLINE}`, its fragment with `HX-Request`, and `/api/events` with the same filter. "
         f"Rarest filter: `{RARE}` (≈0.15% of events); most common: `{COMMON}`; common word: `{COMMON_WORD}`.",
         "- Overview: in-process, the median of the rounds: the view's one grouped query (`queries._overview`, "

@@ -65,3 +65,14 @@ def test_a_page_is_rendered_once_per_data_version(client, monkeypatch):
     assert second.content == first.content
     assert second.headers["etag"] == first.headers["etag"]
     assert len(calls) == 1
+
+
+def test_a_kept_page_is_served_compressed_or_plain_as_each_client_asks(client):
+    plain = client.get("/?country=CN", headers={"Accept-Encoding": "identity"})
+    compressed = client.get("/?country=CN", headers={"Accept-Encoding": "gzip"})
+    plain_again = client.get("/?country=CN", headers={"Accept-Encoding": "identity"})
+    compressed_again = client.get("/?country=CN", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers and "content-encoding" not in plain_again.headers
+    assert compressed.headers["content-encoding"] == compressed_again.headers["content-encoding"] == "gzip"
+    # httpx decompresses: the same page whichever way it travelled.
+    assert plain.content == plain_again.content == compressed.content == compressed_again.content

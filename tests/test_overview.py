@@ -15,7 +15,7 @@ from app.config import PROJECT_DIR, Settings
 from app.filters import FilterParams, TimelineFilter, parse_filter
 from app.ingest import ingest
 from app.main import create_app
-from app.overview import overview_chart
+from app.overview import overview_chart, overview_section
 from tests.conftest import FIXTURES
 
 ERAS = FIXTURES / "eras.yaml"
@@ -77,6 +77,18 @@ def test_the_overview_is_one_grouped_query_and_then_cached(seeded_engine):
         queries.overview(session, BILATERAL.replace(topics=("border",), order="desc"))
     (statement,) = statements
     assert "GROUP BY" in statement and "count(" in statement.lower()
+
+
+def test_the_rendered_overview_is_kept_until_the_data_changes(seeded_engine, monkeypatch):
+    drawn = []
+    monkeypatch.setattr("app.overview.overview_chart", lambda *args: drawn.append(args) or overview_chart(*args))
+    with Session(seeded_engine) as session:
+        first = overview_section(session, BILATERAL, [])
+        assert overview_section(session, BILATERAL, []) is first
+    ingest(seeded_engine, [ERAS])
+    with Session(seeded_engine) as session:
+        assert overview_section(session, BILATERAL, []) == first
+    assert len(drawn) == 2 and 'class="overview"' in first
 
 
 def test_events_that_began_before_the_range_are_left_out_of_the_bars_and_said_so(seeded_engine):

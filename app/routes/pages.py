@@ -7,7 +7,7 @@ from app import queries
 from app.caching import VARY
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
-from app.overview import era_marks, overview_chart
+from app.overview import era_marks, overview_section
 from app.routes.session import SessionDep
 from app.templating import templates
 
@@ -54,7 +54,7 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
         if context["total"]:
-            context["overview"] = overview_chart(queries.overview(session, timeline_filter), eras, timeline_filter)
+            context["overview"] = overview_section(session, timeline_filter, eras)
             context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
             if len(timeline_filter.countries) == 2:
                 context["relation_path"] = "/relations/" + "-".join(queries.relation_order(*timeline_filter.countries))
