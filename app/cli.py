@@ -57,6 +57,7 @@ def _ingest(args) -> int:
     from app.db import make_engine
     from app.ingest import IngestFailed, ingest
     from app.ingest.readers import ReaderOptions
+    from app.ingest.validation import ReaderProcessFailed
 
     engine = make_engine(settings.database_url)
     problem = _schema_problem(engine)
@@ -78,6 +79,9 @@ def _ingest(args) -> int:
         return 1
     except SQLAlchemyError as error:
         print(f"the database refused the ingest, nothing was written: {error.orig or error}", file=sys.stderr)
+        return 1
+    except ReaderProcessFailed as error:
+        print(f"{error}\nnothing was written", file=sys.stderr)
         return 1
     finally:
         engine.dispose()

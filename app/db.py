@@ -7,8 +7,13 @@ from sqlmodel import create_engine
 
 def make_engine(database_url: str, pool_size: int = 10) -> Engine:
     if database_url.startswith("sqlite"):
+        # Last in, first out: the connection used last has the hottest page cache (each has its own).
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False}, pool_size=pool_size, max_overflow=0
+            database_url,
+            connect_args={"check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_use_lifo=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

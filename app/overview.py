@@ -118,14 +118,15 @@ class OverviewChart:
 _sections = queries.VersionedCache(128)
 
 
-def overview_section(session: Session, timeline_filter: TimelineFilter, eras: list[EraView]) -> Markup:
-    """The view's overview as HTML (templates/_overview.html), empty when there is nothing to draw.
+def overview_section(session: Session, timeline_filter: TimelineFilter) -> Markup:
+    """The view's overview, with its eras, as HTML (templates/_overview.html); empty when there is nothing to draw.
 
     It depends on the filter and the data alone, not on the page of events shown beside it, so it is
     rendered once per data version: a first visitor to each page of a view does not pay for it again.
     """
 
     def render() -> Markup:
+        eras = queries.eras(session, timeline_filter)
         chart = overview_chart(queries.overview(session, timeline_filter), eras, timeline_filter)
         return Markup(templates.get_template("_overview.html").render(overview=chart)) if chart else Markup()
 

@@ -88,6 +88,28 @@ def test_csv_errors_name_file_line_and_column(seeded_engine, tmp_path):
     ]
 
 
+def test_blank_lines_in_a_csv_are_skipped(seeded_engine, tmp_path):
+    path = write(
+        tmp_path,
+        "blank.csv",
+        HEADER
+        + "2021-first,First,Fine.,2021,,IN,border,,https://example.org/a\n"
+        + "\n"
+        + "2021-second,Second,Fine.,2021,,IN,border,,https://example.org/b\n"
+        + "\n",
+    )
+    assert str(ingest(seeded_engine, [path]).events) == "2 created, 0 updated, 0 unchanged"
+
+
+def test_a_csv_cell_of_spaces_counts_as_empty(seeded_engine, client, tmp_path):
+    path = write(
+        tmp_path, "spaces.csv", HEADER + "2021-spaces,Spaces,Fine.,2021,  ,IN,border, ,https://example.org/s\n"
+    )
+    ingest(seeded_engine, [path])
+    event = client.get("/api/events/2021-spaces").json()
+    assert (event["end_date"], event["tone"]) == (None, None)
+
+
 def test_csv_with_unknown_or_missing_columns_is_rejected(seeded_engine, tmp_path):
     path = write(tmp_path, "cols.csv", "slug,headline,start_date\n")
     with pytest.raises(IngestFailed) as failure:

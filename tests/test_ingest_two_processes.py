@@ -3,6 +3,8 @@
 `second_process=True` forces what a large file gets by its size, so that small files can show it.
 """
 
+import multiprocessing
+
 import pytest
 from sqlalchemy import func, inspect, select
 from sqlmodel import Session
@@ -98,6 +100,17 @@ def test_a_failing_reader_process_stops_the_run_and_writes_nothing(seeded_engine
     with pytest.raises(ReaderProcessFailed, match="the reader broke"):
         ingest(seeded_engine, [path], second_process=True)
     assert dump(seeded_engine) == before
+
+
+def test_a_writer_that_fails_stops_the_reader_process_at_once(seeded_engine, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the writer broke")
+
+    monkeypatch.setattr("app.ingest.pipeline._upsert_event_chunk", broken)
+    path = write(tmp_path, "one.csv", CSV_HEADER + "2021-new,New,Fine.,2021,,IN,border,,https://example.org/n\n")
+    with pytest.raises(RuntimeError, match="the writer broke"):
+        ingest(seeded_engine, [path], second_process=True)
+    assert multiprocessing.active_children() == []
 
 
 def test_a_first_load_into_an_empty_database_leaves_every_index_in_place(empty_engine):

@@ -116,8 +116,8 @@ def write_rows(rows: Iterable[dict[str, str]], columns: list[str] = COLUMNS) -> 
 
 def record_data(row: dict[str, str]) -> dict:
     """A CSV row as the fields of an event record (the record validates them)."""
-    # Ingest calls this once a row, up to millions of times: empty cells are dropped at once.
-    cell = {name: value.strip() for name, value in row.items() if value and name}
+    # Ingest calls this once a row, up to millions of times: empty cells (or blank ones) are dropped at once.
+    cell = {name: text for name, value in row.items() if name and value and (text := value.strip())}
     for name in TEXT_COLUMNS.intersection(cell):
         if cell[name].startswith("'"):
             cell[name] = _restore(cell[name])

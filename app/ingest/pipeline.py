@@ -4,6 +4,7 @@ import gc
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -165,7 +166,8 @@ def _ingest(
         if connection.dialect.name == "sqlite":
             # The sqlite3 module begins a transaction only before an INSERT, UPDATE or DELETE: begin
             # now, so that the indexes a first load drops are part of it. IMMEDIATE takes the write
-            # lock at once, so a second ingest waits for this one instead of failing half way.
+            # lock at once: a second ingest waits for it (up to the busy timeout), or fails before
+            # writing anything, instead of half way.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
             # An ingest touches every index: give this one connection a large page cache (256 MB).
             connection.exec_driver_sql("PRAGMA cache_size=-262144")
@@ -181,18 +183,20 @@ def _ingest(
             checked = in_second_process(check_files, files, options, stored)
         else:
             checked = check_files(files, options, stored)
-        for part in checked:
-            errors += part.errors
-            if isinstance(part, Definitions):
-                _upsert_countries(connection, part.countries, report.countries)
-                _upsert_topics(connection, part.topics, report.topics)
-                if not errors:
-                    _upsert_eras(connection, part.eras, report.eras)
-            elif isinstance(part, EventBatch):
-                if not errors:
-                    _upsert_event_chunk(connection, part.events, report.events, links, compare=not first_load)
-            else:
-                errors += _unknown_targets(connection, part.links)
+        # Closed on any error, so that a second process stops reading at once.
+        with closing(checked):
+            for part in checked:
+                errors += part.errors
+                if isinstance(part, Definitions):
+                    _upsert_countries(connection, part.countries, report.countries)
+                    _upsert_topics(connection, part.topics, report.topics)
+                    if not errors:
+                        _upsert_eras(connection, part.eras, report.eras)
+                elif isinstance(part, EventBatch):
+                    if not errors:
+                        _upsert_event_chunk(connection, part.events, report.events, links, compare=not first_load)
+                else:
+                    errors += _unknown_targets(connection, part.links)
         if not errors:
             links.write(connection)
             for create_index in deferred_indexes:

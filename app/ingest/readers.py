@@ -131,9 +131,13 @@ def _csv_rows(path: Path) -> Iterator[RawItem]:
         line = 1
         try:
             header = next(reader)
-            for position, cells in enumerate(reader, start=1):
+            position = 0
+            for cells in reader:
                 # A row can span several lines (quoted line breaks): report the line it starts on.
                 start_line, line = line + 1, reader.line_num
+                if not cells:
+                    continue  # a blank line, as spreadsheets often leave at the end
+                position += 1
                 if len(cells) != len(header):
                     if len(cells) > len(header):
                         raise ReadError(f"{path}:{start_line}: more cells than columns in the header")

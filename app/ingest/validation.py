@@ -115,6 +115,8 @@ def check_files(files: list[Path], options: ReaderOptions, stored: Known) -> Ite
             documents.append(READERS[path.suffix.lower()](path, options))
         except ReadError as error:
             run.errors.append(str(error))
+        except OSError as error:
+            run.errors.append(f"{path}: cannot be read: {error.strerror or error}")
     # Definitions first, whichever file holds them, so that events may name any of them.
     definitions = run.validate([item for document in documents for item in document.definitions])
     countries = [record for record, item in definitions if item.kind == "country"]
@@ -197,32 +199,36 @@ def _iso(day: date | None) -> str | None:
 def in_second_process(produce: Callable[..., Iterator], *args) -> Iterator:
     """What `produce(*args)` yields, produced in a forked child process while this one goes on.
 
-    The pipe between them holds little, so the child never runs far ahead and memory stays bounded.
-    If this side stops listening (an error, a rollback), the child's next send fails and it exits.
+    The pipe between them holds a few chunks, so the child never runs far ahead and memory stays
+    bounded. If this side stops early (an error, a rollback), the child is stopped at once.
     """
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     _widen(sending)
-    child = context.Process(target=_send_all, args=(sending, produce, args), name="ingest-reader", daemon=True)
+    child = context.Process(
+        target=_send_all, args=(receiving, sending, produce, args), name="ingest-reader", daemon=True
+    )
     child.start()
     sending.close()
+    finished = False
     try:
         while True:
             try:
                 status, payload = receiving.recv()
             except EOFError:
+                child.join(timeout=1)
                 raise ReaderProcessFailed(f"the reading process stopped (exit code {child.exitcode})") from None
             if status == "done":
+                finished = True
                 return
             if status == "failed":
                 raise ReaderProcessFailed(f"the reading process failed:\n{payload}")
             yield payload
     finally:
         receiving.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.kill()
-            child.join()
+        if not finished:
+            child.kill()  # what is left to read can no longer be written
+        child.join()
 
 
 def _widen(pipe) -> None:
@@ -242,7 +248,9 @@ class ReaderProcessFailed(RuntimeError):
     pass
 
 
-def _send_all(sending, produce: Callable[..., Iterator], args: tuple) -> None:
+def _send_all(receiving, sending, produce: Callable[..., Iterator], args: tuple) -> None:
+    # The parent's end, copied by fork: closed here, so that only the parent holds it.
+    receiving.close()
     try:
         for item in produce(*args):
             sending.send(("item", item))

@@ -54,7 +54,7 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
         if context["total"]:
-            context["overview"] = overview_section(session, timeline_filter, eras)
+            context["overview"] = overview_section(session, timeline_filter)
             context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
             if len(timeline_filter.countries) == 2:
                 context["relation_path"] = "/relations/" + "-".join(queries.relation_order(*timeline_filter.countries))

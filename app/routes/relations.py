@@ -54,7 +54,7 @@ def relation_page(request: Request, session: SessionDep, pair: str):
         "second": (second, names[second]),
         "filter": pair_filter,
         "total": total,
-        "overview": overview_section(session, pair_filter, eras),
+        "overview": overview_section(session, pair_filter),
         "eras": eras,
         "key_events": queries.list_events(session, key_filter, PageRequest(None, KEY_EVENTS)),
         "key_total": queries.count_events(session, key_filter),
