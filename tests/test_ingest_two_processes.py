@@ -6,7 +6,7 @@
 import multiprocessing
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.db import make_engine
@@ -42,11 +42,6 @@ def dump(engine) -> str:
 def event_count(engine) -> int:
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(Event)).scalar_one()
-
-
-def index_names(engine) -> set[str]:
-    inspector = inspect(engine)
-    return {index["name"] for table in inspector.get_table_names() for index in inspector.get_indexes(table)}
 
 
 def errors_of(engine, paths, second_process: bool) -> list[str]:
@@ -111,16 +106,3 @@ def test_a_writer_that_fails_stops_the_reader_process_at_once(seeded_engine, tmp
     with pytest.raises(RuntimeError, match="the writer broke"):
         ingest(seeded_engine, [path], second_process=True)
     assert multiprocessing.active_children() == []
-
-
-def test_a_first_load_into_an_empty_database_leaves_every_index_in_place(empty_engine):
-    before = index_names(empty_engine)
-    ingest(empty_engine, [REFERENCE], second_process=True)
-    assert index_names(empty_engine) == before
-
-
-def test_a_failed_first_load_leaves_every_index_in_place(empty_engine, tmp_path):
-    before = index_names(empty_engine)
-    errors_of(empty_engine, [REFERENCE, write(tmp_path, "bad.csv", BAD_CSV)], second_process=True)
-    assert index_names(empty_engine) == before
-    assert event_count(empty_engine) == 0

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from app.dates import partial_iso
@@ -165,9 +165,9 @@ def _ingest(
     with engine.connect() as connection, connection.begin() as transaction:
         if connection.dialect.name == "sqlite":
             # The sqlite3 module begins a transaction only before an INSERT, UPDATE or DELETE: begin
-            # now, so that the indexes a first load drops are part of it. IMMEDIATE takes the write
-            # lock at once: a second ingest waits for it (up to the busy timeout), or fails before
-            # writing anything, instead of half way.
+            # now, so that everything the run does is part of it. IMMEDIATE takes the write lock at
+            # once: a second ingest waits for it (up to the busy timeout), or fails before writing
+            # anything, instead of half way.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
             # An ingest touches every index: give this one connection a large page cache (256 MB).
             connection.exec_driver_sql("PRAGMA cache_size=-262144")
@@ -175,10 +175,9 @@ def _ingest(
             countries=frozenset(connection.execute(select(country.c.code)).scalars()),
             topics=frozenset(connection.execute(select(topic.c.slug)).scalars()),
         )
-        # Into an empty table, every event is new: nothing to compare, and indexes built once at the end.
+        # Into an empty table, every event is new: there is nothing stored to compare them with.
         events_before = connection.execute(select(func.count()).select_from(event)).scalar_one()
         first_load = events_before == 0
-        deferred_indexes = _drop_secondary_indexes(connection) if first_load else []
         if second_process and second_process_available():
             checked = in_second_process(check_files, files, options, stored)
         else:
@@ -199,8 +198,6 @@ def _ingest(
                     errors += _unknown_targets(connection, part.links)
         if not errors:
             links.write(connection)
-            for create_index in deferred_indexes:
-                connection.exec_driver_sql(create_index)
         if errors:
             transaction.rollback()
             log.warning("ingest failed", extra={"files": ",".join(report.files), "errors": len(errors)})
@@ -225,27 +222,6 @@ def _ingest(
         },
     )
     return report
-
-
-def _drop_secondary_indexes(connection: Connection) -> list[str]:
-    """Drop the indexes of the event tables that enforce nothing; the statements that make them again.
-
-    SQLite builds an index from sorted rows several times faster than it keeps one up to date row by
-    row. Only on SQLite: PostgreSQL would lock readers out of a table whose index is dropped.
-    """
-    if connection.dialect.name != "sqlite":
-        return []
-    tables = [event.name]
-    indexes = connection.execute(
-        text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN :tables"
-        ).bindparams(bindparam("tables", expanding=True)),
-        {"tables": tables},
-    ).all()
-    for name, _ in indexes:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [create for _, create in indexes]
 
 
 def _merge_search_index(connection: Connection) -> None:
