@@ -68,14 +68,6 @@ class Band:
     when: str
     href: str
 
-    @property
-    def from_text(self) -> str:
-        return partial_iso(self.era.start_date, self.era.date_precision)
-
-    @property
-    def to_text(self) -> str:
-        return partial_iso(self.era.end_date, self.era.end_precision)
-
 
 @dataclass
 class Tick:
@@ -398,14 +390,6 @@ class EraMark:
     href: str  # the view narrowed to the era
 
     @property
-    def from_text(self) -> str:
-        return partial_iso(self.era.start_date, self.era.date_precision)
-
-    @property
-    def to_text(self) -> str:
-        return partial_iso(self.era.end_date, self.era.end_precision)
-
-    @property
     def when(self) -> str:
         if self.begins:
             return format_date(self.era.start_date, self.era.date_precision)
@@ -413,7 +397,7 @@ class EraMark:
 
     @property
     def when_iso(self) -> str:
-        return self.from_text if self.begins else self.to_text
+        return self.era.from_text if self.begins else self.era.to_text
 
 
 @dataclass

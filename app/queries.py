@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from app.dates import partial_iso
 from app.models import (
     Country,
     DataVersion,
@@ -324,9 +325,13 @@ def _text_frequency(session: Session, terms, dialect: str, events: int, enough: 
     them all would cost more than the page. Words matching more events than a walk of the date index
     reads never start the plan, so past that bound the exact number does not matter.
     """
-    matches = _text_match(terms, dialect, correlated=False).limit(enough).subquery()
-    count = session.execute(select(func.count()).select_from(matches)).scalar_one()
-    return count if count < enough else events
+
+    def compute() -> int:
+        matches = _text_match(terms, dialect, correlated=False).limit(enough).subquery()
+        count = session.execute(select(func.count()).select_from(matches)).scalar_one()
+        return count if count < enough else events
+
+    return _results.get(session, ("text frequency", tuple(terms), enough), compute)
 
 
 def _filtered(session: Session, statement: Select, timeline_filter: TimelineFilter, page_size: int) -> Select:
@@ -767,6 +772,14 @@ class EraView:
     end_precision: Precision
     last_date: date
     countries: tuple[str, ...]
+
+    @property
+    def from_text(self) -> str:  # from= and to= of the view narrowed to the era
+        return partial_iso(self.start_date, self.date_precision)
+
+    @property
+    def to_text(self) -> str:
+        return partial_iso(self.end_date, self.end_precision)
 
 
 def eras(session: Session, timeline_filter: TimelineFilter) -> list[EraView]:

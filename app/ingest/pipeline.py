@@ -175,9 +175,7 @@ def _ingest(
             countries=frozenset(connection.execute(select(country.c.code)).scalars()),
             topics=frozenset(connection.execute(select(topic.c.slug)).scalars()),
         )
-        # Into an empty table, every event is new: there is nothing stored to compare them with.
         events_before = connection.execute(select(func.count()).select_from(event)).scalar_one()
-        first_load = events_before == 0
         if second_process and second_process_available():
             checked = in_second_process(check_files, files, options, stored)
         else:
@@ -193,7 +191,8 @@ def _ingest(
                         _upsert_eras(connection, part.eras, report.eras)
                 elif isinstance(part, EventBatch):
                     if not errors:
-                        _upsert_event_chunk(connection, part.events, report.events, links, compare=not first_load)
+                        # Into an empty table every event is new: there is nothing stored to compare with.
+                        _upsert_event_chunk(connection, part.events, report.events, links, compare=events_before > 0)
                 else:
                     errors += _unknown_targets(connection, part.links)
         if not errors:

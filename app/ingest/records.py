@@ -136,18 +136,6 @@ class EventRecord(DatedRecord):
             _without_repeats([link.to for link in links])
         return links
 
-    @property
-    def start(self) -> tuple[date, Precision]:
-        return parse_partial_date(self.start_date)
-
-    @property
-    def end(self) -> tuple[date, Precision] | tuple[None, None]:
-        return parse_partial_date(self.end_date) if self.end_date else (None, None)
-
-    @property
-    def last_date(self) -> date:
-        return period_end(*(self.end if self.end_date else self.start))
-
 
 def _partial_date_text(value: object) -> object:
     """A partial date as text, checked; YAML reads an unquoted 2020-06-15 as a date and 2020 as a number."""

@@ -7,7 +7,6 @@ that reading and validating one chunk overlaps with writing the one before.
 """
 
 import contextlib
-import fcntl
 import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -234,13 +233,15 @@ def in_second_process(produce: Callable[..., Iterator], *args) -> Iterator:
 def _widen(pipe) -> None:
     """Room for a few chunks in the pipe, so that neither side waits on the other's every step."""
     # Linux only (F_SETPIPE_SZ); elsewhere the pipe keeps its size, and ingest is only slower.
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(ImportError, OSError, AttributeError):
+        import fcntl
+
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
 def second_process_available() -> bool:
-    # fork shares the parent's imported modules, so the child starts at once; without it (macOS,
-    # Windows) ingest reads and writes in one process.
+    # fork shares the parent's imported modules, so the child starts at once; without it (Windows)
+    # ingest reads and writes in one process.
     return "fork" in multiprocessing.get_all_start_methods()
 
 
