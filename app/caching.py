@@ -1,30 +1,42 @@
-"""HTTP caching for a read-mostly site: validators from the data version, 304 on revalidation.
+"""HTTP caching for a read-mostly site: validators from the data version, 304 on revalidation, and
+rendered responses kept until the data changes.
 
-Every response to a GET depends only on its URL, the headers it varies on, and the data, which
-changes only when an ingest bumps the data version. So the ETag can be known before the route
-runs, and a client (or a CDN) that already holds the current version gets a 304 without any query
-or rendering.
+A response to a GET depends on its URL, on how the request reached the app (scheme and host, which
+absolute links are made from), on what htmx asks for, and on the data, which changes only when an
+ingest bumps the data version. All of these make the response's key, so the ETag is known before the
+route runs: a client (or a CDN) that holds the current version gets a 304 without any query or
+rendering, and a rendered response is kept under the same key.
 """
 
+import asyncio
 import hashlib
-from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
+from cachetools import LRUCache
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import PROJECT_DIR
+from app.htmx import requested_fragment
 from app.models import DataVersion
 
 # Shared caches may keep a page a minute and serve it stale while they revalidate.
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
-VARIED_HEADERS = ("hx-request", "hx-target", "hx-history-restore-request")
 # The timeline answers with a page or a fragment by these headers: caches must keep them apart.
 VARY = "HX-Request, HX-Target, HX-History-Restore-Request"
+# Paths whose answers do not follow the data version: files with their own validators, and the
+# health check, which reports the schema and the database as they are now.
+UNVERSIONED_PATHS = ("/static/", "/healthz")
+# What a kept response costs beyond its body and its headers' bytes (the key, the message dict, the
+# cache's bookkeeping), plus each header's tuple and bytes objects. Measured with tracemalloc: an
+# entry with a tiny body and seven headers takes about 1,100 bytes; these count it as about 1,350.
+ENTRY_OVERHEAD_BYTES = 512
+HEADER_OVERHEAD_BYTES = 64
 # What the code, templates and static files are: a deploy changes every tag, as an ingest does.
 BUILD = hashlib.blake2b(
     b"".join(
@@ -39,19 +51,28 @@ BUILD = hashlib.blake2b(
 
 class ConditionalGetMiddleware:
     """Validators on every GET, 304 for a client that holds the current version, and a cache of
-    rendered responses keyed by the same tag, so a page is rendered once per data version."""
+    rendered responses by the same key, so a response is rendered once per data version."""
 
     def __init__(self, app: ASGIApp, cache_bytes: int):
         self.app = app
         self.cache = ResponseCache(cache_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith("/static/"):
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(UNVERSIONED_PATHS):
             await self.app(scope, receive, send)
             return
-        version, changed_at = _data_version(scope["app"].state.version_engine)
+        state = scope["app"].state
+        try:
+            # Off the event loop, on threads of its own: requests busy with long queries do not delay it.
+            version, changed_at = await asyncio.get_running_loop().run_in_executor(
+                state.quick_reads, _data_version, state.quick_engine
+            )
+        except SQLAlchemyError:
+            # No version, no validators: the route answers as it can (a page that needs no data, or an error).
+            await self.app(scope, receive, send)
+            return
         request_headers = Headers(scope=scope)
-        tag = _etag(scope, request_headers, version)
+        tag = etag(scope, request_headers, version)
         last_modified = format_datetime(changed_at.replace(tzinfo=UTC), usegmt=True)
         if tag in _listed_tags(request_headers.get("if-none-match", "")):
             await send(
@@ -69,7 +90,7 @@ class ConditionalGetMiddleware:
             await send({"type": "http.response.body", "body": b""})
             return
         # Kept as sent: compressed for clients that take gzip, plain for the others.
-        cache_key = (tag, "gzip" in request_headers.get("accept-encoding", ""))
+        cache_key = (tag, accepts_gzip(request_headers))
         cached = self.cache.get(cache_key)
         if cached is not None:
             start, body = cached
@@ -100,27 +121,27 @@ class ConditionalGetMiddleware:
 
 
 class ResponseCache:
-    """Rendered responses by ETag and compression, least recently used first out, bounded by their total size."""
+    """Rendered responses by ETag and compression, least recently used first out, bounded by what
+    they really cost in memory (body, headers and a measured overhead per entry)."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.entries: OrderedDict[tuple[str, bool], tuple[Message, bytes]] = OrderedDict()
-        self.size = 0
+        self.entries: LRUCache = LRUCache(maxsize=max(max_bytes, 1), getsizeof=_entry_cost)
 
     def get(self, key: tuple[str, bool]) -> tuple[Message, bytes] | None:
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.entries.move_to_end(key)
-        return entry
+        return self.entries.get(key)
 
     def put(self, key: tuple[str, bool], start: Message, body: bytes) -> None:
-        if len(body) > self.max_bytes // 8 or key in self.entries:
-            return
-        self.entries[key] = (start, body)
-        self.size += len(body)
-        while self.size > self.max_bytes:
-            _, (_, old_body) = self.entries.popitem(last=False)
-            self.size -= len(old_body)
+        entry = (start, body)
+        # One entry may take an eighth of the cache at most: a few large answers never push out the rest.
+        if _entry_cost(entry) <= self.max_bytes // 8:
+            self.entries[key] = entry
+
+
+def _entry_cost(entry: tuple[Message, bytes]) -> int:
+    start, body = entry
+    headers = sum(len(name) + len(value) + HEADER_OVERHEAD_BYTES for name, value in start["headers"])
+    return ENTRY_OVERHEAD_BYTES + len(body) + headers
 
 
 def _data_version(engine):
@@ -129,11 +150,41 @@ def _data_version(engine):
     return row if row else (0, datetime(1970, 1, 1))
 
 
-def _etag(scope: Scope, headers: Headers, version: int) -> str:
-    varied = "|".join(headers.get(name, "") for name in VARIED_HEADERS)
-    key = f"{scope['path']}?{scope['query_string'].decode('latin-1')}|{varied}"
+def etag(scope: Scope, headers: Headers, version: int) -> str:
+    """The tag of the response a request gets: every input that changes it, hashed."""
+    key = "\x1f".join(
+        [
+            scope["scheme"],
+            headers.get("host", ""),
+            scope.get("root_path", ""),
+            scope["path"],
+            scope["query_string"].decode("latin-1"),
+            requested_fragment(headers) or "page",
+        ]
+    )
     # Weak: the gzip and plain forms of one response share it.
     return f'W/"{version}-{BUILD}-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"'
+
+
+def accepts_gzip(headers: Headers) -> bool:
+    """Whether the client takes gzip, by its Accept-Encoding and the weights in it (RFC 9110 §12.5.3):
+    `gzip;q=0` refuses it, `*` takes it unless gzip is listed on its own."""
+    weights: dict[str, float] = {}
+    for part in headers.get("accept-encoding", "").split(","):
+        coding, _, parameters = part.partition(";")
+        coding = coding.strip().lower()
+        if not coding:
+            continue
+        weight = 1.0
+        name, _, value = parameters.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value.strip())
+            except ValueError:
+                weight = 0.0
+        weights[coding] = weight
+    gzip_weight = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return gzip_weight > 0
 
 
 def _listed_tags(header: str) -> set[str]:

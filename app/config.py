@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     page_size: int = 50
     # Requests inside the app at once: each has a worker thread and a pooled database connection.
     worker_threads: int = 8
+    # The longest a database query may run before the request is refused (503): a bound on what
+    # any one request can cost the server.
+    query_seconds: float = 10.0
     # Rendered pages and API answers kept in memory until the data changes (0 turns it off).
     response_cache_mb: int = 32
     site_name: str = "Relations Timeline"

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from app.models import Precision
 
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# ASCII digits only: \d would read other scripts' digits as a year.
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 class InvalidDate(ValueError):

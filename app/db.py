@@ -1,11 +1,19 @@
 """The database engine, set up the same way for the app and the command line."""
 
+import math
+import time
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
+# SQLite calls the progress handler every this many virtual-machine steps (well under a millisecond).
+PROGRESS_STEPS = 10_000
 
-def make_engine(database_url: str, pool_size: int = 10) -> Engine:
+
+def make_engine(database_url: str, pool_size: int = 10, query_seconds: float | None = None) -> Engine:
+    """An engine; with `query_seconds`, queries that run longer are stopped (see `is_time_limit`)."""
     if database_url.startswith("sqlite"):
         # Last in, first out: the connection used last has the hottest page cache (each has its own).
         engine = create_engine(
@@ -16,8 +24,37 @@ def make_engine(database_url: str, pool_size: int = 10) -> Engine:
             pool_use_lifo=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if query_seconds:
+            _limit_sqlite_queries(engine, query_seconds)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size // 2)
+    connect_args = {"options": f"-c statement_timeout={round(query_seconds * 1000)}"} if query_seconds else {}
+    return create_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size // 2,
+        connect_args=connect_args,
+    )
+
+
+def is_time_limit(error: OperationalError) -> bool:
+    """Whether a query was stopped by the engine's time limit (SQLite: interrupted; PostgreSQL: canceled)."""
+    return "interrupted" in str(error.orig) or getattr(error.orig, "sqlstate", None) == "57014"
+
+
+def _limit_sqlite_queries(engine: Engine, seconds: float) -> None:
+    """SQLite has no statement timeout: a progress handler stops the queries of a checkout that has
+    run past its deadline. Each checkout (a route's session, one batch of an export) gets `seconds`."""
+
+    @event.listens_for(engine, "connect")
+    def install_handler(dbapi_connection, record) -> None:
+        dbapi_connection.set_progress_handler(
+            lambda: time.monotonic() > record.info.get("deadline", math.inf), PROGRESS_STEPS
+        )
+
+    @event.listens_for(engine, "checkout")
+    def set_deadline(_dbapi_connection, record, _proxy) -> None:
+        record.info["deadline"] = time.monotonic() + seconds
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

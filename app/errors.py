@@ -5,8 +5,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db import is_time_limit
 from app.filters import InvalidFilter
 from app.templating import templates
 
@@ -18,6 +20,7 @@ TITLES = {
     405: "Method not allowed",
     422: "Invalid request",
     500: "Something went wrong",
+    503: "Too much at once",
 }
 
 
@@ -87,6 +90,19 @@ def install_error_handlers(app: FastAPI) -> None:
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
         return response
+
+    @app.exception_handler(OperationalError)
+    async def database_error(request: Request, error: OperationalError):
+        if not is_time_limit(error):
+            return await unexpected(request, error)
+        seconds = request.app.state.settings.query_seconds
+        logger.warning("query time limit on %s %s", request.method, request.url.path)
+        return _error_response(
+            request,
+            503,
+            f"This request needed more than {seconds:g} s of database time, the most one request may take. "
+            "Narrow it (fewer words, a shorter period) or try again later.",
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception):

@@ -18,18 +18,25 @@ from app.dates import InvalidDate, parse_partial_date, period_end
 MAX_REPEATED = 20
 MAX_QUERY_LENGTH = 200
 MAX_PAGE_SIZE = 200
+# Words and phrases one search may combine, and the letters a prefix ("negot*") needs: each term is
+# a look-up in the full-text index, and a short prefix expands to a large share of its words.
+MAX_SEARCH_TERMS = 8
+MIN_PREFIX_LETTERS = 3
 
 # The patterns below are both what the parser accepts and what /openapi.json promises, so that a
-# generated request that fits the schema is answered, and one that does not is refused.
-_YEAR = r"(?!0000)\d{4}"
-_LEAP_YEAR = r"(?!0000)(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+# generated request that fits the schema is answered, and one that does not is refused. Digits are
+# [0-9]: Python's \d also takes other scripts' digits ("٥٥٥٥" would be the year 5555).
+_YEAR = r"(?!0000)[0-9]{4}"
+_LEAP_YEAR = r"(?!0000)(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
 _MONTH_DAY = (
-    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
 DATE_PATTERN = rf"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2]))?|{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)?$"
-LIMIT_PATTERN = rf"^(?:[1-9]\d?|1\d\d|{MAX_PAGE_SIZE})?$"
+LIMIT_PATTERN = rf"^(?:[1-9][0-9]?|1[0-9][0-9]|{MAX_PAGE_SIZE})?$"
 # A cursor is the last event's date (as a day number) and id: opaque, and valid for any digits.
-CURSOR_PATTERN = r"^(?:\d{1,7}_\d{1,18})?$"
+CURSOR_PATTERN = r"^(?:[0-9]{1,7}_[0-9]{1,18})?$"
 _DATE = re.compile(DATE_PATTERN)
 _LIMIT = re.compile(LIMIT_PATTERN)
 _CURSOR = re.compile(CURSOR_PATTERN)
@@ -170,14 +177,7 @@ class TimelineFilter:
     @property
     def terms(self) -> list["SearchTerm"]:
         """The words and "quoted phrases" of q; a trailing * makes a prefix ("negotiat*")."""
-        terms = []
-        for phrase, word in _SEARCH_TERM.findall(self.q or ""):
-            text = phrase or word
-            prefix = text.endswith("*")
-            words = _WORD.findall(text)
-            if words:
-                terms.append(SearchTerm(" ".join(words), prefix))
-        return terms
+        return _search_terms(self.q or "")
 
     @property
     def is_empty(self) -> bool:
@@ -270,6 +270,8 @@ def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilte
         if not _WORD.search(q):
             # Only punctuation: nothing to search for, so no search.
             q = None
+        elif len(_search_terms(q)) > MAX_SEARCH_TERMS:
+            errors.append(FilterError("q", f'at most {MAX_SEARCH_TERMS} words or "phrases" can be combined'))
 
     importance = None
     if params.importance:
@@ -293,6 +295,18 @@ def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilte
         importance=importance,
         order=order if not errors else "asc",  # type: ignore[arg-type]
     ), errors
+
+
+def _search_terms(q: str) -> list[SearchTerm]:
+    """The distinct words and phrases of q, each a prefix where it ends in * after enough letters."""
+    terms: dict[SearchTerm, None] = {}
+    for phrase, word in _SEARCH_TERM.findall(q):
+        text = phrase or word
+        words = _WORD.findall(text)
+        if words:
+            prefix = text.endswith("*") and len(words[-1]) >= MIN_PREFIX_LETTERS
+            terms[SearchTerm(" ".join(words), prefix)] = None
+    return list(terms)
 
 
 def _date_problem(text: str) -> str:

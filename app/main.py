@@ -1,11 +1,11 @@
 """create_app(): routers, static files, middleware, error handlers."""
 
 import gc
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
-from starlette.middleware.gzip import GZipMiddleware
 
 from app.caching import ConditionalGetMiddleware, VersionedStaticFiles
 from app.config import PROJECT_DIR, Settings, settings
@@ -13,8 +13,8 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.middleware import (
     AccessLogMiddleware,
-    ConcurrencyLimitMiddleware,
     HeadAsGetMiddleware,
+    NegotiatedGZipMiddleware,
     SecurityHeadersMiddleware,
 )
 from app.migrations import head_revision
@@ -32,7 +32,8 @@ async def lifespan(app: FastAPI):
     gc.freeze()
     yield
     app.state.engine.dispose()
-    app.state.version_engine.dispose()
+    app.state.quick_engine.dispose()
+    app.state.quick_reads.shutdown()
 
 
 def create_app(app_settings: Settings = settings) -> FastAPI:
@@ -47,9 +48,13 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     )
     # The app only reads: a replica, when there is one, serves it.
     read_url = app_settings.database_read_url or app_settings.database_url
-    app.state.engine = make_engine(read_url, app_settings.worker_threads)
-    # The conditional-GET check runs on the event loop: it gets a connection nobody else waits for.
-    app.state.version_engine = make_engine(read_url, pool_size=1)
+    # Each worker thread holds at most one connection, only while its route runs (SessionDep) or while
+    # it reads one batch of a streamed export: so threads never wait for connections.
+    app.state.engine = make_engine(read_url, app_settings.worker_threads, query_seconds=app_settings.query_seconds)
+    # The data version (read before every GET) and the health check run on threads and connections of
+    # their own, so that they answer at once while every request thread is busy with a long query.
+    app.state.quick_engine = make_engine(read_url, pool_size=2, query_seconds=app_settings.query_seconds)
+    app.state.quick_reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="quick-read")
     app.state.settings = app_settings
     # The schema this code expects, read from migrations/ once (the health check compares it each time).
     app.state.schema_head = head_revision(app_settings.database_url)
@@ -62,9 +67,8 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     app.include_router(health.router)
     install_error_handlers(app)
     install_openapi(app)
-    # Listed innermost first: the access log sees every request, the limit only those that reach routes.
-    app.add_middleware(ConcurrencyLimitMiddleware, limit=app_settings.worker_threads)
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    # Listed innermost first: the access log sees every request.
+    app.add_middleware(NegotiatedGZipMiddleware, minimum_size=500, compresslevel=6)
     # Outside compression, so that a cached response is kept compressed and not compressed again.
     app.add_middleware(ConditionalGetMiddleware, cache_bytes=app_settings.response_cache_mb * 2**20)
     app.add_middleware(SecurityHeadersMiddleware)

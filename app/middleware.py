@@ -1,11 +1,13 @@
-"""ASGI middleware: security headers, HEAD requests, access logs, and a bound on concurrent requests."""
+"""ASGI middleware: security headers, HEAD requests, access logs, and compression as the client asks."""
 
 import logging
 import time
 
-import anyio
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.caching import accepts_gzip
 
 access_log = logging.getLogger("timeline.access")
 
@@ -101,21 +103,11 @@ class AccessLogMiddleware:
             )
 
 
-class ConcurrencyLimitMiddleware:
-    """At most `limit` requests inside the app at once; the rest wait their turn on the event loop.
-
-    Each request holds one pooled connection and, at times, one worker thread, from its first query
-    to its last byte (a streamed export included). With no more requests inside than threads and
-    connections, no request can wait on a resource that only a waiting request could free.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int):
-        self.app = app
-        self.semaphore = anyio.Semaphore(limit)
+class NegotiatedGZipMiddleware(GZipMiddleware):
+    """Starlette's compression, given only to clients whose Accept-Encoding takes gzip (`gzip;q=0` refuses it)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http" and not accepts_gzip(Headers(scope=scope)):
             await self.app(scope, receive, send)
             return
-        async with self.semaphore:
-            await self.app(scope, receive, send)
+        await super().__call__(scope, receive, send)

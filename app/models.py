@@ -10,6 +10,9 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
+# An event's address: what ingest accepts, and so all that a lookup by slug can find.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,118}[a-z0-9]$"
+
 
 class Precision(StrEnum):
     day = "day"

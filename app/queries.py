@@ -7,6 +7,7 @@ plain dataclasses.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from sqlmodel import Session
 
 from app.dates import partial_iso
 from app.models import (
+    SLUG_PATTERN,
     Country,
     DataVersion,
     Era,
@@ -492,8 +494,14 @@ def topic_counts(session: Session) -> list[tuple[str, str, str, int]]:
     return sorted(rows, key=lambda row: (-row[3], row[1]))
 
 
+_SLUG = re.compile(SLUG_PATTERN)
+
+
 def get_event(session: Session, slug: str) -> EventView | None:
     """One event with everything about it: sources, links, statements and its revision count."""
+    # A slug no event can have is not looked up (a NUL, which PostgreSQL refuses in text, included).
+    if not _SLUG.fullmatch(slug):
+        return None
     row = session.execute(select(*_EVENT_COLUMNS).where(event.c.slug == slug)).first()
     if row is None:
         return None

@@ -102,11 +102,12 @@ def _statement_row(item: EventView, said: StatementView, page_url: str) -> dict[
     }
 
 
-def write_rows(rows: Iterable[dict[str, str]], columns: list[str] = COLUMNS) -> Iterator[str]:
-    """The CSV text, a chunk at a time: the header, then rows in batches."""
+def write_rows(rows: Iterable[dict[str, str]], columns: list[str] = COLUMNS, header: bool = True) -> Iterator[str]:
+    """The CSV text, a chunk at a time: the header (unless this continues a file), then rows in batches."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     for count, row in enumerate(rows, start=1):
         writer.writerow(row)
         if count % 200 == 0:

@@ -49,7 +49,8 @@ def event_slide(item: EventView, page_url: str) -> dict:
     if item.end_date is not None:
         slide["end_date"] = date_object(item.end_date, item.end_precision)
     if item.topics:
-        slide["group"] = item.topics[0][1]
+        # Rendered as HTML by TimelineJS, like the headline and text.
+        slide["group"] = html.escape(item.topics[0][1])
     return slide
 
 

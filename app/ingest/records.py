@@ -5,9 +5,9 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.dates import InvalidDate, parse_partial_date, period_end
+from app.models import SLUG_PATTERN as SLUG
 from app.models import LinkType, Precision
 
-SLUG = r"^[a-z0-9][a-z0-9-]{1,118}[a-z0-9]$"
 # A scheme, a host, and no white space anywhere.
 HTTP_URL = r"^(?i:https?)://[^\s/?#@]+(?:[/?#]\S*)?$"
 # Control characters break the formats text is written into (XML refuses them outright). Titles

@@ -5,15 +5,17 @@ view's export holds exactly the events the view shows.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from sqlmodel import Session
 
 from app import queries
 from app.errors import EventNotFound
-from app.filters import FilterQuery, PageRequest, parse_filter
+from app.filters import FilterQuery, PageRequest, TimelineFilter, parse_filter
 from app.formats import atom, ical, spreadsheet, timelinejs
 from app.queries import describe_filter
 from app.routes.api import ErrorMessage
@@ -23,6 +25,11 @@ from app.templating import site_url, templates, timeline_url
 router = APIRouter(tags=["exports"])
 
 FEED_SIZE = 50
+# Events per batch of a streamed export: each batch is read and written on a worker thread.
+BATCH_SIZE = 500
+# Calendar programs load a whole file at once, and writing an event takes the library about a
+# millisecond: larger views are cut to their first events, and the file says so.
+MAX_CALENDAR_EVENTS = 2000
 
 
 def _event_url(request: Request, slug: str) -> str:
@@ -37,12 +44,15 @@ def _attachment(name: str) -> dict[str, str]:
 def events_csv(request: Request, session: SessionDep, params: FilterQuery):
     """The view's events as CSV, one row per event, streamed."""
     timeline_filter = parse_filter(params, session)
-    rows = (
-        spreadsheet.event_row(item, _event_url(request, item.slug))
-        for item in queries.iter_events(session, timeline_filter, details=True)
-    )
+
+    def write(items: list, first: bool) -> str:
+        rows = (spreadsheet.event_row(item, _event_url(request, item.slug)) for item in items)
+        return "".join(spreadsheet.write_rows(rows, header=first))
+
     return StreamingResponse(
-        spreadsheet.write_rows(rows), media_type="text/csv; charset=utf-8", headers=_attachment("events.csv")
+        _stream(request, timeline_filter, write, details=True),
+        media_type="text/csv; charset=utf-8",
+        headers=_attachment("events.csv"),
     )
 
 
@@ -50,13 +60,13 @@ def events_csv(request: Request, session: SessionDep, params: FilterQuery):
 def statements_csv(request: Request, session: SessionDep, params: FilterQuery):
     """The statements of the view's events as CSV, one row per statement, streamed."""
     timeline_filter = parse_filter(params, session)
-    rows = (
-        row
-        for item in queries.iter_events(session, timeline_filter, details=True)
-        for row in spreadsheet.statement_rows(item, _event_url(request, item.slug))
-    )
+
+    def write(items: list, first: bool) -> str:
+        rows = (row for item in items for row in spreadsheet.statement_rows(item, _event_url(request, item.slug)))
+        return "".join(spreadsheet.write_rows(rows, spreadsheet.STATEMENT_COLUMNS, header=first))
+
     return StreamingResponse(
-        spreadsheet.write_rows(rows, spreadsheet.STATEMENT_COLUMNS),
+        _stream(request, timeline_filter, write, details=True),
         media_type="text/csv; charset=utf-8",
         headers=_attachment("statements.csv"),
     )
@@ -66,12 +76,21 @@ def statements_csv(request: Request, session: SessionDep, params: FilterQuery):
 def events_ics(request: Request, session: SessionDep, params: FilterQuery):
     """The view's events as an iCalendar file of all-day events."""
     timeline_filter = parse_filter(params, session)
-    items = queries.iter_events(session, timeline_filter)
     name = f"{request.app.state.settings.site_name}: {describe_filter(session, timeline_filter)}"
+    total = queries.count_events(session, timeline_filter)
+    if total > MAX_CALENDAR_EVENTS:
+        name += f" (the first {MAX_CALENDAR_EVENTS:,} of {total:,} events)"
+    domain = _uid_domain(request)
+    head, tail = ical.calendar(name, domain).to_ical().decode().split("END:VCALENDAR")
+
+    def write(items: list, first: bool) -> str:
+        events = (ical.calendar_event(item, _event_url(request, item.slug), domain) for item in items)
+        return (head if first else "") + "".join(event.to_ical().decode() for event in events)
+
     return StreamingResponse(
-        _calendar_chunks(request, name, items),
+        _stream(request, timeline_filter, write, limit=MAX_CALENDAR_EVENTS, tail="END:VCALENDAR" + tail),
         media_type="text/calendar; charset=utf-8",
-        headers=_attachment("events.ics"),
+        headers={**_attachment("events.ics"), "X-Total-Count": str(total)},
     )
 
 
@@ -85,18 +104,47 @@ def event_ics(request: Request, session: SessionDep, slug: str):
     item = queries.get_event(session, slug)
     if item is None:
         raise EventNotFound(slug)
-    body = "".join(_calendar_chunks(request, item.title, iter([item])))
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=_attachment(f"{slug}.ics"))
+    domain = _uid_domain(request)
+    calendar = ical.calendar(item.title, domain)
+    calendar.add_component(ical.calendar_event(item, _event_url(request, item.slug), domain))
+    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8", headers=_attachment(f"{slug}.ics"))
 
 
-def _calendar_chunks(request: Request, name: str, items) -> Iterator[str]:
-    # The calendar is written event by event, so a large view never sits in memory whole.
-    domain = urlsplit(site_url(request, "/")).hostname or "localhost"
-    head, tail = ical.calendar(name, domain).to_ical().decode().split("END:VCALENDAR")
-    yield head
-    for item in items:
-        yield ical.calendar_event(item, _event_url(request, item.slug), domain).to_ical().decode()
-    yield "END:VCALENDAR" + tail
+def _uid_domain(request: Request) -> str:
+    return urlsplit(site_url(request, "/")).hostname or "localhost"
+
+
+async def _stream(
+    request: Request,
+    timeline_filter: TimelineFilter,
+    write: Callable[[list, bool], str],
+    *,
+    details: bool = False,
+    limit: int | None = None,
+    tail: str = "",
+) -> AsyncIterator[str]:
+    """A view's export, a batch at a time: `write(items, first)` turns each batch into text.
+
+    Each batch is read and written on a worker thread with a session of its own, closed before the
+    text is sent: while a client is slow to read, it holds no thread and no database connection.
+    """
+    engine = request.app.state.engine
+
+    def next_batch(after, size: int):
+        with Session(engine) as session:
+            page = queries.list_events(session, timeline_filter, PageRequest(after, size), details=details)
+        return page, write(page.items, after is None)
+
+    after, written = None, 0
+    while True:
+        size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - written)
+        page, text = await anyio.to_thread.run_sync(next_batch, after, size)
+        yield text
+        written += len(page.items)
+        if page.next_cursor is None or written == limit:
+            break
+        after = page.next_cursor
+    yield tail
 
 
 @router.get("/feed.atom", response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}})
@@ -124,18 +172,18 @@ def timelinejs_json(request: Request, session: SessionDep, params: FilterQuery):
     timeline_filter = parse_filter(params, session)
     description = describe_filter(session, timeline_filter)
     title_slide = timelinejs.document(request.app.state.settings.site_name, description, [])["title"]
-    slides = (
-        timelinejs.event_slide(item, _event_url(request, item.slug))
-        for item in queries.iter_events(session, timeline_filter)
-    )
-    return StreamingResponse(_json_document(title_slide, slides), media_type="application/json")
 
+    def write(items: list, first: bool) -> str:
+        head = '{"title": ' + json.dumps(title_slide, ensure_ascii=False) + ', "events": [' if first else ""
+        slides = (
+            json.dumps(timelinejs.event_slide(item, _event_url(request, item.slug)), ensure_ascii=False)
+            for item in items
+        )
+        return head + "".join(
+            ("" if first and position == 0 else ",") + "\n" + slide for position, slide in enumerate(slides)
+        )
 
-def _json_document(title: dict, slides) -> Iterator[str]:
-    yield '{"title": ' + json.dumps(title, ensure_ascii=False) + ', "events": ['
-    for position, slide in enumerate(slides):
-        yield ("," if position else "") + "\n" + json.dumps(slide, ensure_ascii=False)
-    yield "\n]}\n"
+    return StreamingResponse(_stream(request, timeline_filter, write, tail="\n]}\n"), media_type="application/json")
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)

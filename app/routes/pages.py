@@ -7,6 +7,7 @@ from app import queries
 from app.caching import VARY
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
+from app.htmx import requested_fragment
 from app.overview import era_marks, overview_section
 from app.routes.session import SessionDep
 from app.templating import templates
@@ -21,7 +22,7 @@ FORM_FIELDS = ("country", "topic", "from", "to", "q", "importance", "order")
 @router.get("/", name="timeline")
 def timeline(request: Request, session: SessionDep, params: FilterQuery, paging: PageQuery):
     """The timeline: the whole page, or with htmx only the results (or the next page of them)."""
-    htmx = request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
+    fragment = requested_fragment(request.headers)
     try:
         timeline_filter, page_request = parse_view(params, paging, session, request.app.state.settings.page_size)
         invalid = None
@@ -48,7 +49,8 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
         context["era_marks"] = era_marks(page.items, eras, timeline_filter, page_request.after, last_page)
     status = 422 if invalid else 200
 
-    if htmx and request.headers.get("HX-Target") == "more" and page_request is not None:
+    # The next page goes after the events shown; without a cursor there is nothing before it.
+    if fragment == "more" and page_request is not None and page_request.after is not None:
         template, context["more"] = "_page_of_events.html", True
     else:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
@@ -58,8 +60,8 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
             context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
             if len(timeline_filter.countries) == 2:
                 context["relation_path"] = "/relations/" + "-".join(queries.relation_order(*timeline_filter.countries))
-        template = "_results.html" if htmx else "timeline.html"
-    response = templates.TemplateResponse(request, template, {**context, "htmx": htmx}, status_code=status)
+        template = "_results.html" if fragment else "timeline.html"
+    response = templates.TemplateResponse(request, template, {**context, "htmx": bool(fragment)}, status_code=status)
     # The same URL answers with a page or a fragment: caches must keep them apart.
     response.headers["Vary"] = VARY
     return response

@@ -8,8 +8,7 @@ from sqlmodel import Session
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    # Async so that closing runs on the event loop: a sync dependency's clean-up waits for a worker
-    # thread, and threads waiting for a pooled connection could then wait forever.
+    # Async so that closing runs on the event loop, not on a worker thread that may be busy.
     session = Session(request.app.state.engine)
     try:
         yield session
@@ -17,4 +16,6 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed when the route returns, before the response is sent: a client that reads slowly holds no
+# connection (streamed exports read each batch with a session of their own).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

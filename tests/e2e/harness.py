@@ -59,11 +59,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, page_size: int, log_path: Path, timeout: float = 30) -> Iterator[str]:
+def serve(
+    database_url: str, page_size: int, log_path: Path, timeout: float = 30, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Runs the app in uvicorn, as `timeline serve` does, and yields its base URL once it answers."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TIMELINE_DATABASE_URL": database_url, "TIMELINE_PAGE_SIZE": str(page_size)}
+    env = {**os.environ, **(env or {}), "TIMELINE_DATABASE_URL": database_url, "TIMELINE_PAGE_SIZE": str(page_size)}
     env.pop("TIMELINE_BASE_URL", None)
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]

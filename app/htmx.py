@@ -1,0 +1,13 @@
+"""What an htmx request asks the timeline for, read the same way by the route and by the cache key."""
+
+from starlette.datastructures import Headers
+
+
+def requested_fragment(headers: Headers) -> str | None:
+    """ "results" (the results block), "more" (the next page of events), or None for the whole page.
+
+    htmx sends each header as "true" when it applies; a history restore asks for the whole page.
+    """
+    if headers.get("hx-request") != "true" or headers.get("hx-history-restore-request") == "true":
+        return None
+    return "more" if headers.get("hx-target") == "more" else "results"
