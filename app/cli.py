@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from app.config import PROJECT_DIR, settings
@@ -44,9 +45,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _migrate(_args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.migrations import upgrade
 
-    upgrade(settings.database_url)
+    try:
+        upgrade(settings.database_url)
+    except SQLAlchemyError as error:
+        print(_database_problem(settings.database_url, error), file=sys.stderr)
+        return 1
     print("database is up to date")
     return 0
 
@@ -147,7 +154,7 @@ def _schema_problem(engine) -> str | None:
     try:
         current = current_revision(engine)
     except SQLAlchemyError as error:
-        return f"cannot open the database {engine.url!r}: {error.__class__.__name__}: {error.orig or error}"
+        return _database_problem(settings.database_url, error)
     head = head_revision(settings.database_url)
     if current != head:
         return (
@@ -155,6 +162,36 @@ def _schema_problem(engine) -> str | None:
             "run `timeline migrate` first"
         )
     return None
+
+
+def _database_problem(database_url: str, error) -> str:
+    """One line on why the database cannot be opened, and what to do about it."""
+    from sqlalchemy import make_url
+
+    url = make_url(database_url)
+    reason = " ".join(f"{error.__class__.__name__}: {getattr(error, 'orig', None) or error}".split())
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return f"cannot open the database {url!r}: {reason}"
+    # sqlite:///file:path?mode=ro&uri=true names the file as a URI.
+    file = Path(url.database.removeprefix("file:").partition("?")[0]).absolute()
+    if not file.parent.is_dir():
+        return f"cannot open the SQLite database {file}: the folder {file.parent} does not exist; create it first"
+    if not _can_create_files_in(file.parent):
+        return (
+            f"cannot open the SQLite database {file}: its folder {file.parent} is not writable, and SQLite "
+            f"writes its journal ({file.name}-wal, {file.name}-shm) beside the file; make the folder writable "
+            "by this user, or set TIMELINE_DATABASE_URL to a database in a writable folder"
+        )
+    return f"cannot open the SQLite database {file} ({reason}): check that this user can read and write it"
+
+
+def _can_create_files_in(folder: Path) -> bool:
+    # Tried rather than asked: os.access says yes to root where no file can be made (/proc).
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

@@ -85,12 +85,28 @@ class Event(EventBase, table=True):
     statement_text: str | None = Field(default=None, sa_type=Text)
 
 
+class CountryRole(StrEnum):
+    """How an event relates to a country: it involves it, or it bears on it directly without involving it."""
+
+    party = "party"
+    concerns = "concerns"
+
+
 class EventCountry(SQLModel, table=True):
+    """An event's countries. Country filters, facets and relation pages read every role, so a pair's
+    view includes what concerns the pair; pages list parties and concerned countries apart."""
+
     __tablename__ = "event_country"
-    __table_args__ = (Index("ix_event_country_country_event", "country_code", "event_id"),)
+    __table_args__ = (
+        Index("ix_event_country_country_event", "country_code", "event_id"),
+        CheckConstraint("role IN ('party', 'concerns')", name="ck_event_country_role"),
+    )
 
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
     country_code: str = Field(sa_column=Column(String(2), ForeignKey("country.code"), primary_key=True))
+    role: CountryRole = Field(
+        default=CountryRole.party, sa_column=Column(String(8), nullable=False, server_default="party")
+    )
 
 
 class EventTopic(SQLModel, table=True):
@@ -116,6 +132,10 @@ class DataVersion(SQLModel, table=True):
 class SourceBase(SQLModel):
     url: str = Field(max_length=2000)
     title: str = Field(max_length=300)
+    headline: bool | None = Field(
+        default=None,
+        description="true: the title is the publisher's headline, checked on the page; false: a description",
+    )
     publisher: str | None = Field(default=None, max_length=200)
     published_date: date | None = None
 
@@ -134,7 +154,10 @@ class SourceRead(SourceBase):
 
 class EventRead(EventBase):
     url: str = Field(description="The event's page")
-    countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes")
+    countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes of the countries the event involves")
+    concerns: list[str] = Field(
+        description="Countries the event bears on directly without involving them; country filters include them"
+    )
     topics: list[str] = Field(description="Topic slugs")
     sources: list[SourceRead]
     links: list["LinkRead"] = Field(description="Events this one is linked to, as declared on it")
@@ -231,6 +254,7 @@ class Statement(StatementBase, table=True):
     )
     source_url: str = Field(max_length=2000)
     source_title: str = Field(max_length=300)
+    source_headline: bool | None = None
     source_publisher: str | None = Field(default=None, max_length=200)
     source_published_date: date | None = None
 

@@ -39,6 +39,7 @@ from app.dates import partial_iso
 from app.models import (
     SLUG_PATTERN,
     Country,
+    CountryRole,
     DataVersion,
     Era,
     EraCountry,
@@ -74,6 +75,7 @@ era_country = EraCountry.__table__
 class SourceView:
     url: str
     title: str
+    headline: bool | None  # True: the title is the publisher's headline; False: a description
     publisher: str | None
     published_date: date | None
 
@@ -110,7 +112,8 @@ class EventView:
     importance: int
     created_at: datetime
     updated_at: datetime
-    countries: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    countries: list[tuple[str, str]] = field(default_factory=list)  # (code, name) of the parties
+    concerns: list[tuple[str, str]] = field(default_factory=list)  # countries it bears on, not a party
     topics: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
     sources: list[SourceView] = field(default_factory=list)
     # Filled only where asked for (`details=True`): the event page, the API and the exports.
@@ -173,9 +176,13 @@ _EVENT_FIELD_NAMES = [column.name for column in _EVENT_COLUMNS]
 # Each event's countries and topics come with it, as comma-separated keys (names come from Stats).
 _EVENT_COLUMNS += [
     select(func.aggregate_strings(event_country.c.country_code, ","))
-    .where(event_country.c.event_id == event.c.id)
+    .where(event_country.c.event_id == event.c.id, event_country.c.role == CountryRole.party.value)
     .scalar_subquery()
     .label("country_codes"),
+    select(func.aggregate_strings(event_country.c.country_code, ","))
+    .where(event_country.c.event_id == event.c.id, event_country.c.role == CountryRole.concerns.value)
+    .scalar_subquery()
+    .label("concern_codes"),
     select(func.aggregate_strings(event_topic.c.topic_slug, ","))
     .where(event_topic.c.event_id == event.c.id)
     .scalar_subquery()
@@ -565,23 +572,32 @@ def _with_relations(session: Session, rows, details: bool = False) -> list[Event
     for row in rows:
         values = row._mapping
         item = EventView(**{name: values[name] for name in _EVENT_FIELD_NAMES})
-        codes = (values["country_codes"] or "").split(",")
-        item.countries = sorted(((c, known.country_names.get(c, c)) for c in codes if c), key=lambda p: p[1])
+        item.countries = _named_countries(values["country_codes"], known)
+        item.concerns = _named_countries(values["concern_codes"], known)
         slugs = (values["topic_slugs"] or "").split(",")
         item.topics = sorted(((t, known.topic_names.get(t, t)) for t in slugs if t), key=lambda p: p[1])
         items.append(item)
     by_id = {item.id: item for item in items}
     for row in session.execute(_SOURCES_OF, {"ids": list(by_id)}):
-        by_id[row.event_id].sources.append(SourceView(row.url, row.title, row.publisher, row.published_date))
+        by_id[row.event_id].sources.append(
+            SourceView(row.url, row.title, row.headline, row.publisher, row.published_date)
+        )
     if details:
         _add_details(session, by_id)
     return items
 
 
+def _named_countries(codes: str | None, known: Stats) -> list[tuple[str, str]]:
+    """Comma-separated codes as (code, name) pairs, by name."""
+    return sorted(((c, known.country_names.get(c, c)) for c in (codes or "").split(",") if c), key=lambda p: p[1])
+
+
 # The statements that attach relations to a page of events, built once: only the ids change.
 _IDS = bindparam("ids", expanding=True)
 _SOURCES_OF = (
-    select(source.c.event_id, source.c.url, source.c.title, source.c.publisher, source.c.published_date)
+    select(
+        source.c.event_id, source.c.url, source.c.title, source.c.headline, source.c.publisher, source.c.published_date
+    )
     .where(source.c.event_id.in_(_IDS))
     .order_by(source.c.event_id, source.c.position)
 )
@@ -616,7 +632,9 @@ def _add_details(session: Session, by_id: dict[int, EventView]) -> None:
     for row in session.execute(_LINKS_TO, ids):
         by_id[row.target_id].linked_from.append(LinkView(LinkType(row.type), row.slug, row.title))
     for row in session.execute(_STATEMENTS_OF, ids):
-        cited = SourceView(row.source_url, row.source_title, row.source_publisher, row.source_published_date)
+        cited = SourceView(
+            row.source_url, row.source_title, row.source_headline, row.source_publisher, row.source_published_date
+        )
         precision = Precision(row.said_on_precision) if row.said_on_precision else None
         by_id[row.event_id].statements.append(
             StatementView(row.party, row.party_country, row.text, row.said_on, precision, cited)

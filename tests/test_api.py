@@ -16,17 +16,20 @@ def test_event_carries_every_documented_field(client):
         "tone": -2,
         "importance": 1,
         "countries": ["CN", "IN"],
+        "concerns": [],
         "topics": ["border"],
         "sources": [
             {
                 "url": "https://example.org/2020-a",
                 "title": "Clash",
+                "headline": None,
                 "publisher": "Example News",
                 "published_date": "2020-06-16",
             },
             {
                 "url": "https://example.org/2020-b",
                 "title": "Second account",
+                "headline": None,
                 "publisher": None,
                 "published_date": None,
             },

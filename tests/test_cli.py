@@ -40,3 +40,32 @@ def test_dry_run_says_nothing_was_written(monkeypatch, database_url, capsys):
     run(monkeypatch, database_url, "migrate")
     assert run(monkeypatch, database_url, "ingest", "--dry-run", str(REFERENCE)) == 0
     assert "dry run: nothing was written" in capsys.readouterr().out
+
+
+def test_ingest_refuses_a_file_named_twice(monkeypatch, database_url, capsys):
+    run(monkeypatch, database_url, "migrate")
+    assert run(monkeypatch, database_url, "ingest", str(REFERENCE), str(REFERENCE)) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{REFERENCE}: named twice; name each file once",
+        "1 error(s); nothing was written",
+    ]
+
+
+# /proc: a folder where no file can be made, even by root (tests run as root, for whom chmod 0555
+# changes nothing), as on a read-only mount.
+UNWRITABLE_FOLDER_DATABASE = "sqlite:////proc/timeline.db"
+UNWRITABLE_FOLDER_ADVICE = (
+    "cannot open the SQLite database /proc/timeline.db: its folder /proc is not writable, and SQLite writes "
+    "its journal (timeline.db-wal, timeline.db-shm) beside the file; make the folder writable by this user, "
+    "or set TIMELINE_DATABASE_URL to a database in a writable folder"
+)
+
+
+def test_migrate_in_a_folder_sqlite_cannot_write_in_says_what_to_do(monkeypatch, capsys):
+    assert run(monkeypatch, UNWRITABLE_FOLDER_DATABASE, "migrate") == 1
+    assert capsys.readouterr().err.splitlines() == [UNWRITABLE_FOLDER_ADVICE]
+
+
+def test_serve_in_a_folder_sqlite_cannot_write_in_says_what_to_do(monkeypatch, capsys):
+    assert run(monkeypatch, UNWRITABLE_FOLDER_DATABASE, "serve", "--port", "1") == 1
+    assert capsys.readouterr().err.splitlines() == [UNWRITABLE_FOLDER_ADVICE]

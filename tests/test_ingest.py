@@ -227,4 +227,4 @@ def test_a_huge_yaml_file_is_refused_with_advice(engine, tmp_path):
     with path.open("wb") as file:
         file.truncate(300 * 2**20)  # sparse: no real disk used
     (error,) = errors_of(engine, path)
-    assert error.startswith(f"{path}: the file is 300 MB; YAML and JSON files are read whole, up to 256 MB")
+    assert error.startswith(f"{path}: the file is 300 MB; YAML files are read whole, up to 16 MB")

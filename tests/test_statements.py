@@ -120,6 +120,7 @@ def test_api_event_carries_its_statements(linked_client):
         "source": {
             "url": "https://example.org/newspaper",
             "title": "Newspaper report",
+            "headline": None,
             "publisher": None,
             "published_date": None,
         },

@@ -27,22 +27,13 @@ def event_data(item: queries.EventView) -> dict:
     if item.location:
         data["location"] = item.location
     data["countries"] = [code for code, _ in item.countries]
+    if item.concerns:
+        data["concerns"] = [code for code, _ in item.concerns]
     data["topics"] = [slug for slug, _ in item.topics]
     if item.tone is not None:
         data["tone"] = item.tone
     data["importance"] = item.importance
-    data["sources"] = [
-        {key: value for key, value in source.items() if value is not None}
-        for source in (
-            {
-                "url": s.url,
-                "title": s.title,
-                "publisher": s.publisher,
-                "published": s.published_date.isoformat() if s.published_date else None,
-            }
-            for s in item.sources
-        )
-    ]
+    data["sources"] = [_source_data(cited) for cited in item.sources]
     if item.links:
         data["links"] = [{"type": link.type.value, "to": link.slug} for link in item.links]
     if item.statements:
@@ -57,12 +48,19 @@ def _statement_data(said: queries.StatementView) -> dict:
     data["text"] = said.text
     if said.said_on is not None:
         data["date"] = partial_iso(said.said_on, said.said_on_precision)
-    data["source"] = {"url": said.source.url, "title": said.source.title}
-    if said.source.publisher:
-        data["source"]["publisher"] = said.source.publisher
-    if said.source.published_date:
-        data["source"]["published"] = said.source.published_date.isoformat()
+    data["source"] = _source_data(said.source)
     return data
+
+
+def _source_data(cited: queries.SourceView) -> dict:
+    data = {
+        "url": cited.url,
+        "title": cited.title,
+        "headline": cited.headline,
+        "publisher": cited.publisher,
+        "published": cited.published_date.isoformat() if cited.published_date else None,
+    }
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def era_data(era: queries.EraView) -> dict:

@@ -17,11 +17,13 @@ COLUMNS = [
     "end_date",
     "location",
     "countries",
+    "concerns",
     "topics",
     "tone",
     "importance",
     "source_urls",
     "source_titles",
+    "source_headlines",
     "source_publishers",
     "source_published",
     "links",
@@ -31,6 +33,8 @@ REQUIRED_COLUMNS = ["slug", "title", "start_date", "countries", "topics", "sourc
 LIST_SEPARATOR = ";"
 # Several sources share one cell each for URLs, titles and publishers, one per line.
 SOURCE_SEPARATOR = "\n"
+# Whether each source's title is its headline: a line each, as the other source cells.
+HEADLINE_CELLS = {True: "headline", False: "description", None: ""}
 # Spreadsheets run a cell starting with one of these as a formula; a leading apostrophe keeps it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_COLUMNS = {"slug", "title", "summary", "location", "source_titles", "source_publishers"}
@@ -46,11 +50,13 @@ def event_row(item: EventView, page_url: str) -> dict[str, str]:
         "end_date": partial_iso(item.end_date, item.end_precision) if item.end_date else "",
         "location": item.location or "",
         "countries": LIST_SEPARATOR.join(code for code, _ in item.countries),
+        "concerns": LIST_SEPARATOR.join(code for code, _ in item.concerns),
         "topics": LIST_SEPARATOR.join(slug for slug, _ in item.topics),
         "tone": "" if item.tone is None else str(item.tone),
         "importance": str(item.importance),
         "source_urls": SOURCE_SEPARATOR.join(s.url for s in item.sources),
         "source_titles": SOURCE_SEPARATOR.join(s.title for s in item.sources),
+        "source_headlines": SOURCE_SEPARATOR.join(HEADLINE_CELLS[s.headline] for s in item.sources),
         "source_publishers": SOURCE_SEPARATOR.join(s.publisher or "" for s in item.sources),
         "source_published": SOURCE_SEPARATOR.join(
             s.published_date.isoformat() if s.published_date else "" for s in item.sources
@@ -70,6 +76,7 @@ STATEMENT_COLUMNS = [
     "text",
     "source_url",
     "source_title",
+    "source_headline",
     "source_publisher",
     "source_published",
     "event_url",
@@ -96,6 +103,7 @@ def _statement_row(item: EventView, said: StatementView, page_url: str) -> dict[
         "text": said.text,
         "source_url": said.source.url,
         "source_title": said.source.title,
+        "source_headline": HEADLINE_CELLS[said.source.headline],
         "source_publisher": said.source.publisher or "",
         "source_published": said.source.published_date.isoformat() if said.source.published_date else "",
         "event_url": page_url,
@@ -124,12 +132,14 @@ def record_data(row: dict[str, str]) -> dict:
             cell[name] = _restore(cell[name])
     urls = _split(cell.get("source_urls"), SOURCE_SEPARATOR)
     titles = _split(cell.get("source_titles"), SOURCE_SEPARATOR, keep_empty=True)
+    headlines = _split(cell.get("source_headlines"), SOURCE_SEPARATOR, keep_empty=True)
     publishers = _split(cell.get("source_publishers"), SOURCE_SEPARATOR, keep_empty=True)
     published = _split(cell.get("source_published"), SOURCE_SEPARATOR, keep_empty=True)
     sources = [
         {
             "url": url,
             "title": titles[i] if i < len(titles) and titles[i] else url,
+            "headline": _headline(headlines[i]) if i < len(headlines) and headlines[i] else None,
             "publisher": publishers[i] if i < len(publishers) and publishers[i] else None,
             "published": published[i] if i < len(published) and published[i] else None,
         }
@@ -144,6 +154,9 @@ def record_data(row: dict[str, str]) -> dict:
         "topics": _split(cell.get("topics"), LIST_SEPARATOR),
         "sources": sources,
     }
+    if "concerns" in row:
+        # As for links: a file without the column leaves what is stored alone.
+        data["concerns"] = _split(cell.get("concerns"), LIST_SEPARATOR)
     if "links" in row:
         # A file without the column leaves the stored links alone; an empty cell means none.
         data["links"] = [_link(entry) for entry in _split(cell.get("links"), LIST_SEPARATOR)]
@@ -158,6 +171,11 @@ def record_data(row: dict[str, str]) -> dict:
 
 # The column where each record field's problem is reported, for people who edit the CSV.
 FIELD_COLUMNS = {name: name for name in COLUMNS} | {"sources": "source_urls"}
+
+
+def _headline(cell: str) -> bool | str:
+    """ "headline" or "description" as the record's flag; anything else is left for the record to refuse."""
+    return {"headline": True, "description": False}.get(cell.lower(), cell)
 
 
 def _link(entry: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 import gc
 import logging
+import os
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import closing
@@ -13,7 +14,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from app.dates import partial_iso
-from app.ingest.readers import READERS, ReaderOptions
+from app.ingest.readers import READERS, ReaderOptions, size_errors
 from app.ingest.records import CountryRecord, EraRecord, TopicRecord
 from app.ingest.validation import (
     EVENT_FIELD_NAMES,
@@ -28,6 +29,7 @@ from app.ingest.validation import (
 )
 from app.models import (
     Country,
+    CountryRole,
     DataVersion,
     Era,
     EraCountry,
@@ -107,12 +109,14 @@ class IngestReport:
 
 
 def find_files(paths: Sequence[Path]) -> list[Path]:
-    """The readable files named, folders expanded to their files in name order."""
+    """The seed files named, folders expanded to their files in name order, checked before anything
+    is read (and before the write lock is taken)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READERS)
-        elif not path.exists():
+            # Every entry with a seed file's extension, so that a broken link or a FIFO is an error, not skipped.
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in READERS and not p.is_dir())
+        elif not path.exists() and not path.is_symlink():
             raise IngestFailed([f"{path}: no such file or folder"])
         elif path.suffix.lower() not in READERS:
             raise IngestFailed([f"{path}: unknown file type; expected one of {', '.join(sorted(READERS))}"])
@@ -120,7 +124,35 @@ def find_files(paths: Sequence[Path]) -> list[Path]:
             files.append(path)
     if not files:
         raise IngestFailed([f"{', '.join(map(str, paths))}: no seed files found"])
+    errors = [problem for problem in map(_not_a_regular_file, files) if problem]
+    errors = errors or _named_twice(files) or size_errors(files)
+    if errors:
+        raise IngestFailed(errors)
     return files
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    # A device would be read without end, and a FIFO blocks until something writes to it.
+    link = f" (a link to {os.readlink(path)})" if path.is_symlink() else ""
+    if not path.exists():
+        return f"{path}{link}: no such file"
+    if not path.is_file():
+        return f"{path}{link}: not a regular file (a device, a FIFO or a socket); seed files must be regular files"
+    return None
+
+
+def _named_twice(files: list[Path]) -> list[str]:
+    # A file read twice would count its events twice ("188 unchanged" for 94 events).
+    first: dict[Path, Path] = {}
+    errors = []
+    for path in files:
+        earlier = first.get(path.resolve())
+        if earlier is None:
+            first[path.resolve()] = path
+        else:
+            also = "" if str(earlier) == str(path) else f" (also as {earlier})"
+            errors.append(f"{path}: named twice{also}; name each file once")
+    return errors
 
 
 def ingest(
@@ -330,6 +362,7 @@ def _differs(old: dict, new: dict) -> bool:
 def _fields(
     values: dict,
     countries: Iterable[str],
+    concerns: Iterable[str],
     topics: Iterable[str],
     sources: Iterable[tuple],
     links: Iterable[tuple],
@@ -346,6 +379,7 @@ def _fields(
         "tone": values["tone"],
         "importance": values["importance"],
         "countries": tuple(sorted(countries)),
+        "concerns": tuple(sorted(concerns)),
         "topics": tuple(sorted(topics)),
         "sources": tuple(sources),
         # The order links are declared in says nothing; the order of statements is the page's.
@@ -359,7 +393,7 @@ def _readable(name: str, value) -> str | None:
     if name in ("start_date", "end_date"):
         day, precision = value
         return partial_iso(date.fromisoformat(day), Precision(precision)) if day else None
-    if name in ("countries", "topics"):
+    if name in ("countries", "concerns", "topics"):
         return ", ".join(value) or None
     if name == "sources":
         return "\n".join(_cited(*row) for row in value) or None
@@ -375,8 +409,9 @@ def _readable(name: str, value) -> str | None:
     return None if value is None else str(value)
 
 
-def _cited(url: str, title: str, publisher: str | None, published: str | None) -> str:
+def _cited(url: str, title: str, headline: bool | None, publisher: str | None, published: str | None) -> str:
     details = ", ".join(part for part in (publisher, published) if part)
+    title = f"“{title}”" if headline else f"[{title}]" if headline is False else title
     return f"{title}{f' ({details})' if details else ''} <{url}>"
 
 
@@ -396,9 +431,10 @@ def _upsert_event_chunk(
         wanted = _fields(
             prepared.columns(),
             prepared.countries,
+            # A format that cannot carry concerns, links or statements leaves them as they are.
+            old["concerns"] if prepared.concerns is None else prepared.concerns,
             prepared.topics,
             prepared.sources,
-            # A format that cannot carry links or statements leaves them as they are.
             old["links"] if prepared.links is None else prepared.links,
             old["statements"] if prepared.statements is None else prepared.statements,
         )
@@ -433,8 +469,19 @@ def _upsert_event_chunk(
     )
     if changed:
         changed_ids = [event_id for event_id, _ in changed]
-        for table in (event_country, event_topic, source):
+        for table in (event_topic, source):
             connection.execute(delete(table).where(table.c.event_id.in_(changed_ids)))
+        connection.execute(
+            delete(event_country).where(
+                event_country.c.event_id.in_(changed_ids), event_country.c.role == CountryRole.party.value
+            )
+        )
+        reconcerned = [event_id for event_id, prepared in changed if prepared.concerns is not None]
+        connection.execute(
+            delete(event_country).where(
+                event_country.c.event_id.in_(reconcerned), event_country.c.role == CountryRole.concerns.value
+            )
+        )
         restated = [event_id for event_id, prepared in changed if prepared.statements is not None]
         connection.execute(delete(statement).where(statement.c.event_id.in_(restated)))
         relinked = [event_id for event_id, prepared in changed if prepared.links is not None]
@@ -467,7 +514,11 @@ def _record_revisions(connection: Connection, changes: list[tuple[int, list[tupl
 
 def _insert_relations(connection: Connection, events: list[tuple[int, PreparedEvent]]) -> None:
     _bulk_insert(
-        connection, event_country, ["event_id", "country_code"], [(i, code) for i, e in events for code in e.countries]
+        connection,
+        event_country,
+        ["event_id", "country_code", "role"],
+        [(i, code, CountryRole.party.value) for i, e in events for code in e.countries]
+        + [(i, code, CountryRole.concerns.value) for i, e in events for code in e.concerns or ()],
     )
     _bulk_insert(
         connection, event_topic, ["event_id", "topic_slug"], [(i, slug) for i, e in events for slug in e.topics]
@@ -475,7 +526,7 @@ def _insert_relations(connection: Connection, events: list[tuple[int, PreparedEv
     _bulk_insert(
         connection,
         source,
-        ["event_id", "position", "url", "title", "publisher", "published_date"],
+        ["event_id", "position", "url", "title", "headline", "publisher", "published_date"],
         [(i, position, *cited) for i, e in events for position, cited in enumerate(e.sources)],
     )
     _bulk_insert(
@@ -491,6 +542,7 @@ def _insert_relations(connection: Connection, events: list[tuple[int, PreparedEv
             "said_on_precision",
             "source_url",
             "source_title",
+            "source_headline",
             "source_publisher",
             "source_published_date",
         ],
@@ -546,11 +598,21 @@ def _stored_snapshots(connection: Connection, slugs: list[str]) -> dict[str, tup
     if not rows:
         return {}
     ids = [row.id for row in rows]
-    countries = _grouped(connection, event_country.c.country_code, ids)
+    countries = _grouped(connection, event_country.c.country_code, ids, event_country.c.role == CountryRole.party.value)
+    concerns = _grouped(
+        connection, event_country.c.country_code, ids, event_country.c.role == CountryRole.concerns.value
+    )
     topics = _grouped(connection, event_topic.c.topic_slug, ids)
     sources = _rows_by_event(
         connection,
-        select(source.c.event_id, source.c.url, source.c.title, source.c.publisher, source.c.published_date)
+        select(
+            source.c.event_id,
+            source.c.url,
+            source.c.title,
+            source.c.headline,
+            source.c.publisher,
+            source.c.published_date,
+        )
         .where(source.c.event_id.in_(ids))
         .order_by(source.c.event_id, source.c.position),
     )
@@ -572,6 +634,7 @@ def _stored_snapshots(connection: Connection, slugs: list[str]) -> dict[str, tup
             statement.c.said_on_precision,
             statement.c.source_url,
             statement.c.source_title,
+            statement.c.source_headline,
             statement.c.source_publisher,
             statement.c.source_published_date,
         )
@@ -584,6 +647,7 @@ def _stored_snapshots(connection: Connection, slugs: list[str]) -> dict[str, tup
             _fields(
                 {c.name: _iso(row._mapping[c.name]) for c in columns},
                 countries.get(row.id, []),
+                concerns.get(row.id, []),
                 topics.get(row.id, []),
                 sources.get(row.id, []),
                 links.get(row.id, []),
@@ -602,10 +666,11 @@ def _rows_by_event(connection: Connection, query) -> dict[int, list[tuple]]:
     return grouped
 
 
-def _grouped(connection: Connection, column, ids: list[int]) -> dict[int, list[str]]:
+def _grouped(connection: Connection, column, ids: list[int], *conditions) -> dict[int, list[str]]:
     table = column.table
     grouped: dict[int, list[str]] = {}
-    for event_id, value in connection.execute(select(table.c.event_id, column).where(table.c.event_id.in_(ids))):
+    query = select(table.c.event_id, column).where(table.c.event_id.in_(ids), *conditions)
+    for event_id, value in connection.execute(query):
         grouped.setdefault(event_id, []).append(value)
     return grouped
 

@@ -7,7 +7,7 @@ each record field, so an error points at what the person editing the file sees.
 import codecs
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,49 @@ import yaml
 from app.formats import spreadsheet, timelinejs
 
 # libyaml's parser when the machine has it: several times faster on large seed files.
-_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SeedLoader(_SafeLoader):
+    """The safe loader, with two changes: a key given twice in a mapping is an error (YAML says keys
+    are unique; the safe loader keeps the last value without a word), and a value it cannot convert
+    stays text (below)."""
+
+    def construct_mapping(self, node, deep=False):
+        first: dict = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *defaults`: keys given beside it override the merged ones, as meant
+            key = self.construct_object(key_node)
+            try:
+                earlier = first.get(key)
+            except TypeError:
+                continue  # an unhashable key, which the safe loader reports itself
+            if earlier is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is given twice (first on line {earlier.line + 1})", key_node.start_mark
+                )
+            first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+    # An unquoted value that looks like a date or a number but is not one Python makes (2021-06-31, or
+    # more digits than int() converts) stays the text written, so that validation reports it with
+    # the item and the field, as it does the same text quoted.
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return node.value
+
+    def construct_yaml_int(self, node):
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            return node.value
+
+
+_SeedLoader.add_constructor("tag:yaml.org,2002:timestamp", _SeedLoader.construct_yaml_timestamp)
+_SeedLoader.add_constructor("tag:yaml.org,2002:int", _SeedLoader.construct_yaml_int)
 
 KINDS = {"countries": "country", "topics": "topic", "events": "event", "eras": "era"}
 
@@ -61,17 +103,42 @@ class ReadError(Exception):
     """A file that cannot be read at all; the message names the file and, where known, the line."""
 
 
-# YAML and JSON documents are parsed whole; beyond this size, CSV (which streams) is the format.
-MAX_DOCUMENT_BYTES = 256 * 2**20
+# YAML and JSON files are parsed whole, and a run holds every one it parsed until its events are
+# written: these bound its memory. Peak RSS of a run at the limit, both processes together (see
+# docs/data-format.md): 16 MB of YAML, 0.64 GB (its parser makes a node of every value, about 35
+# bytes a byte); 64 MB of JSON, 0.57 GB. CSV streams: 330k events, 154 MB, also 0.58 GB.
+MAX_YAML_BYTES = 16 * 2**20
+MAX_JSON_BYTES = 64 * 2**20
+MAX_BYTES = {".yaml": MAX_YAML_BYTES, ".yml": MAX_YAML_BYTES, ".json": MAX_JSON_BYTES}
+
+
+def size_errors(files: Sequence[Path]) -> list[str]:
+    """Errors for YAML and JSON files too large to read whole: alone, or together in one run, where
+    each file takes its share of its format's limit (two 8 MB YAML files are as much as one of 16)."""
+    sizes = {path: path.stat().st_size for path in files if path.suffix.lower() in MAX_BYTES}
+    errors = []
+    for path, size in sizes.items():
+        limit = MAX_BYTES[path.suffix.lower()]
+        if size > limit:
+            kind = "YAML" if limit == MAX_YAML_BYTES else "JSON"
+            errors.append(
+                f"{path}: the file is {_mb(size)}; {kind} files are read whole, up to {_mb(limit)}: "
+                "write it as CSV, which is read as it streams"
+            )
+    if not errors and sum(size / MAX_BYTES[path.suffix.lower()] for path, size in sizes.items()) > 1:
+        errors.append(
+            f"{', '.join(map(str, sizes))}: one run reads its YAML and JSON files whole and holds them all, up to "
+            f"{_mb(MAX_YAML_BYTES)} of YAML or {_mb(MAX_JSON_BYTES)} of JSON (or a mix in proportion): "
+            "ingest them in several runs, or write them as CSV, which is read as it streams"
+        )
+    return errors
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
 
 
 def read_text(path: Path) -> str:
-    size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        raise ReadError(
-            f"{path}: the file is {size / 2**20:,.0f} MB; YAML and JSON files are read whole, up to "
-            f"{MAX_DOCUMENT_BYTES // 2**20} MB: split it, or write it as CSV, which is read as it streams"
-        )
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(f"{path}: the file is empty")
@@ -84,7 +151,10 @@ def read_text(path: Path) -> str:
 
 def read_yaml(path: Path, options: ReaderOptions) -> ReadDocument:
     try:
-        document = yaml.load(read_text(path), Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        document = yaml.load(read_text(path), Loader=_SeedLoader)  # noqa: S506 - a safe loader
+    except RecursionError:
+        # libyaml stops at 1,000 levels with a marked error; the pure-Python parser recurses.
+        raise ReadError(f"{path}: not valid YAML: nested too deeply") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -97,12 +167,22 @@ def read_yaml(path: Path, options: ReaderOptions) -> ReadDocument:
 def read_json(path: Path, options: ReaderOptions) -> ReadDocument:
     """Our own seed format written as JSON, or a TimelineJS document (its dates are objects)."""
     try:
-        document = json.loads(read_text(path))
+        document = json.loads(read_text(path), parse_int=_json_int)
     except json.JSONDecodeError as error:
         raise ReadError(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise ReadError(f"{path}: not valid JSON: arrays and objects nested too deeply") from None
     if _is_timelinejs(document):
         return _timelinejs_document(path, document, options)
     return _seed_document(path, document)
+
+
+def _json_int(text: str) -> int | str:
+    # More digits than int() converts (4,300) stay text, which validation reports with the item and field.
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 def read_csv(path: Path, options: ReaderOptions) -> ReadDocument:
@@ -112,6 +192,8 @@ def read_csv(path: Path, options: ReaderOptions) -> ReadDocument:
             header = next(csv.reader(file), [])
         except UnicodeDecodeError:
             raise _not_utf8(path) from None
+        except csv.Error as error:  # a header cell over the csv module's field limit (128 KB)
+            raise ReadError(f"{path}:1: the header row is not valid CSV: {error}") from None
     if not [name for name in header if name.strip()]:
         raise ReadError(f"{path}: the file is empty")
     unknown = [name for name in header if name not in spreadsheet.COLUMNS]
@@ -187,7 +269,7 @@ def _seed_document(path: Path, document: object) -> ReadDocument:
     for item in items["event"]:
         if isinstance(item.data, dict):
             # A seed file is the whole truth about its events: no links or statements means none.
-            for name in ("links", "statements"):
+            for name in ("links", "statements", "concerns"):
                 if item.data.get(name) is None:
                     item.data[name] = []
     return ReadDocument(items["country"] + items["topic"], items["event"], items["era"])

@@ -40,6 +40,8 @@ class TopicRecord(Record):
 class SourceRecord(Record):
     url: str = Field(max_length=2000, pattern=HTTP_URL)
     title: str = Field(min_length=1, max_length=300, pattern=ONE_LINE)
+    # True: the title is the publisher's headline, checked on the page; False: a description of the page.
+    headline: bool | None = Field(default=None, strict=True)
     publisher: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
     published: date | None = None
 
@@ -110,6 +112,9 @@ class EventRecord(DatedRecord):
     end_date: str | None = None
     location: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
     countries: list[str] = Field(min_length=1, max_length=50)
+    # Countries the event bears on directly without involving them (China's export controls, India).
+    # None: the file's format cannot say, as for links.
+    concerns: list[str] | None = Field(default=None, max_length=50)
     topics: list[str] = Field(min_length=1, max_length=50)
     tone: int | None = Field(default=None, ge=-2, le=2, strict=True)
     importance: int = Field(default=2, ge=1, le=3, strict=True)
@@ -123,6 +128,18 @@ class EventRecord(DatedRecord):
     @classmethod
     def _upper_case_codes(cls, codes: list[str]) -> list[str]:
         return _without_repeats([code.upper() for code in codes])
+
+    @field_validator("concerns")
+    @classmethod
+    def _concerned_codes(cls, codes: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if codes is None:
+            return None
+        codes = _without_repeats([code.upper() for code in codes])
+        parties = set(info.data.get("countries") or ())
+        both = [code for code in codes if code in parties]
+        if both:
+            raise ValueError(f"{', '.join(map(repr, both))} already in countries: a country is a party or concerned")
+        return codes
 
     @field_validator("topics")
     @classmethod

@@ -61,8 +61,12 @@ class PreparedEvent(NamedTuple):
     values: tuple  # EVENT_FIELD_NAMES; dates as ISO text
     statement_text: str | None
     countries: tuple[str, ...]
+    # None: the format cannot say (see EventRecord), so what is stored stays; as for links and statements.
+    concerns: tuple[str, ...] | None
     topics: tuple[str, ...]
-    sources: tuple[tuple[str, str, str | None, str | None], ...]  # url, title, publisher, published
+    sources: tuple[
+        tuple[str, str, bool | None, str | None, str | None], ...
+    ]  # url, title, headline, publisher, published
     # None: the format cannot say (see EventRecord), so what is stored stays.
     links: tuple[tuple[str, str], ...] | None  # (type, target slug)
     statements: tuple[tuple, ...] | None
@@ -160,8 +164,9 @@ def prepare(record: EventRecord) -> PreparedEvent:
         # The statements as one text for full-text search, beside the title and summary.
         "\n".join([f"{said.party}: {said.text}" for said in record.statements]) if record.statements else None,
         tuple(record.countries),
+        None if record.concerns is None else tuple(record.concerns),
         tuple(record.topics),
-        tuple([(s.url, s.title, s.publisher, _iso(s.published)) for s in record.sources]),
+        tuple([(s.url, s.title, s.headline, s.publisher, _iso(s.published)) for s in record.sources]),
         None if record.links is None else tuple([(link.type.value, link.to) for link in record.links]),
         None if record.statements is None else tuple([_statement_row(said) for said in record.statements]),
     )
@@ -185,6 +190,7 @@ def _statement_row(said: StatementRecord) -> tuple:
         precision.value if precision else None,
         cited.url,
         cited.title,
+        cited.headline,
         cited.publisher,
         _iso(cited.published),
     )
@@ -335,21 +341,30 @@ class _Run:
         for record, item in records:
             if (
                 known.countries.issuperset(record.countries)
+                and not record.concerns
                 and known.topics.issuperset(record.topics)
                 and not record.links
                 and not record.statements
             ):
                 valid.append((record, item))  # nothing to check further: the common case, made quick
                 continue
-            problems = [
-                f"{_label(item)}: {item.field_name('countries')}.{position}: unknown country code {code!r}"
-                for position, code in enumerate(record.countries, start=1)
-                if code not in known.countries
-            ] + [
-                f"{_label(item)}: {item.field_name('topics')}.{position}: unknown topic {slug!r}"
-                for position, slug in enumerate(record.topics, start=1)
-                if slug not in known.topics
-            ]
+            problems = (
+                [
+                    f"{_label(item)}: {item.field_name('countries')}.{position}: unknown country code {code!r}"
+                    for position, code in enumerate(record.countries, start=1)
+                    if code not in known.countries
+                ]
+                + [
+                    f"{_label(item)}: {item.field_name('concerns')}.{position}: unknown country code {code!r}"
+                    for position, code in enumerate(record.concerns or (), start=1)
+                    if code not in known.countries
+                ]
+                + [
+                    f"{_label(item)}: {item.field_name('topics')}.{position}: unknown topic {slug!r}"
+                    for position, slug in enumerate(record.topics, start=1)
+                    if slug not in known.topics
+                ]
+            )
             problems += [
                 f"{_label(item)}: {item.field_name('links')}.{position}.to: an event cannot link to itself"
                 for position, link in enumerate(record.links or (), start=1)

@@ -62,6 +62,7 @@ def event_read(request: Request, item: queries.EventView) -> EventRead:
         tone=item.tone,
         importance=item.importance,
         countries=[code for code, _ in item.countries],
+        concerns=[code for code, _ in item.concerns],
         topics=[slug for slug, _ in item.topics],
         sources=[SourceRead(**vars(s)) for s in item.sources],
         links=[_link_read(request, link) for link in item.links],
