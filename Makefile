@@ -8,11 +8,12 @@ PORT ?= 8000
 AXE_CORE_VERSION := 4.14.1
 AXE_CORE := tests/.assets/axe-core/axe-$(AXE_CORE_VERSION).min.js
 
-.PHONY: run test install install-dev test-assets screenshots fuzz bench migrate ingest serve lint clean
+.PHONY: run test check install install-dev test-assets screenshots fuzz bench migrate ingest serve lint clean
 
 run: install migrate ingest serve
 
 test: install-dev test-assets
+	$(BIN)/timeline check seeds/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-assets: $(AXE_CORE)
@@ -60,6 +61,10 @@ ingest: install
 
 serve: install
 	$(BIN)/timeline serve --port $(PORT)
+
+# The sourcing policy applied to the shipped data (docs/data-format.md#sources).
+check: install
+	$(BIN)/timeline check seeds/
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""`timeline migrate | ingest | serve`."""
+"""`timeline migrate | ingest | check | export-db | serve`."""
 
 import argparse
 import sys
@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ingest.add_argument("--topic", metavar="SLUG", help="topic of TimelineJS events that have no group")
 
+    check = commands.add_parser("check", help="check seed files against the sourcing policy (no database)")
+    check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+
     export = commands.add_parser("export-db", help="write the whole database as one seed file (JSON)")
     export.add_argument("out", type=Path, help="the file to write, e.g. timeline.json")
 
@@ -40,7 +43,13 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     configure_logging()
-    commands_by_name = {"migrate": _migrate, "ingest": _ingest, "export-db": _export_db, "serve": _serve}
+    commands_by_name = {
+        "migrate": _migrate,
+        "ingest": _ingest,
+        "check": _check,
+        "export-db": _export_db,
+        "serve": _serve,
+    }
     return commands_by_name[args.command](args)
 
 
@@ -94,6 +103,21 @@ def _ingest(args) -> int:
         engine.dispose()
     print("\n".join(report.lines()))
     return 0
+
+
+def _check(args) -> int:
+    from app.ingest import IngestFailed
+    from app.ingest.check import check
+
+    try:
+        report = check(args.paths or [_default_seeds()])
+    except IngestFailed as failure:
+        print("\n".join(failure.errors), file=sys.stderr)
+        return 1
+    for finding in report.findings:
+        print(finding)
+    print(report.summary())
+    return 1 if report.errors else 0
 
 
 def _export_db(args) -> int:

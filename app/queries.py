@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from app import sourcing
 from app.dates import partial_iso
 from app.models import (
     SLUG_PATTERN,
@@ -149,6 +150,16 @@ class DatasetStats:
     topics: int
     first_year: int | None
     last_year: int | None
+    sources: int
+    primary_sources: int  # on a host of seeds/primary-domains.txt
+
+    @property
+    def sources_per_event(self) -> float:
+        return self.sources / self.events if self.events else 0.0
+
+    @property
+    def primary_share(self) -> float:
+        return self.primary_sources / self.sources if self.sources else 0.0
 
 
 @dataclass
@@ -533,7 +544,18 @@ def dataset_stats(session: Session) -> DatasetStats:
         select(func.count(), func.min(event.c.start_date), func.max(event.c.start_date))
     ).one()
     topics = session.execute(select(func.count(func.distinct(event_topic.c.topic_slug)))).scalar_one()
-    return DatasetStats(events, topics, first.year if first else None, last.year if last else None)
+    on_primary_host = or_(
+        *(
+            source.c.url.like(f"{scheme}://{prefix}{domain}/%")
+            for domain in sourcing.domains(sourcing.PRIMARY_DOMAINS)
+            for scheme in ("https", "http")
+            for prefix in ("", "%.")
+        )
+    )
+    sources, primary = session.execute(
+        select(func.count(), func.count().filter(on_primary_host)).select_from(source)
+    ).one()
+    return DatasetStats(events, topics, first.year if first else None, last.year if last else None, sources, primary)
 
 
 def describe_filter(session: Session, timeline_filter: TimelineFilter) -> str:
