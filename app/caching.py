@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
-from cachetools import LRUCache
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.cache import ResponseCache
 from app.config import PROJECT_DIR
 from app.htmx import requested_fragment
 from app.models import DataVersion
@@ -32,11 +32,6 @@ VARY = "HX-Request, HX-Target, HX-History-Restore-Request"
 # Paths whose answers do not follow the data version: files with their own validators, and the
 # health check, which reports the schema and the database as they are now.
 UNVERSIONED_PATHS = ("/static/", "/healthz")
-# What a kept response costs beyond its body and its headers' bytes (the key, the message dict, the
-# cache's bookkeeping), plus each header's tuple and bytes objects. Measured with tracemalloc: an
-# entry with a tiny body and seven headers takes about 1,100 bytes; these count it as about 1,350.
-ENTRY_OVERHEAD_BYTES = 512
-HEADER_OVERHEAD_BYTES = 64
 # What the code, templates and static files are: a deploy changes every tag, as an ingest does.
 BUILD = hashlib.blake2b(
     b"".join(
@@ -118,30 +113,6 @@ class ConditionalGetMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_validators)
-
-
-class ResponseCache:
-    """Rendered responses by ETag and compression, least recently used first out, bounded by what
-    they really cost in memory (body, headers and a measured overhead per entry)."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.entries: LRUCache = LRUCache(maxsize=max(max_bytes, 1), getsizeof=_entry_cost)
-
-    def get(self, key: tuple[str, bool]) -> tuple[Message, bytes] | None:
-        return self.entries.get(key)
-
-    def put(self, key: tuple[str, bool], start: Message, body: bytes) -> None:
-        entry = (start, body)
-        # One entry may take an eighth of the cache at most: a few large answers never push out the rest.
-        if _entry_cost(entry) <= self.max_bytes // 8:
-            self.entries[key] = entry
-
-
-def _entry_cost(entry: tuple[Message, bytes]) -> int:
-    start, body = entry
-    headers = sum(len(name) + len(value) + HEADER_OVERHEAD_BYTES for name, value in start["headers"])
-    return ENTRY_OVERHEAD_BYTES + len(body) + headers
 
 
 def _data_version(engine):

@@ -7,12 +7,10 @@ The page, its htmx fragments, the JSON API and every export read their filters t
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from fastapi import Depends, Query
-from sqlmodel import Session
 
-from app import queries
 from app.dates import InvalidDate, parse_partial_date, period_end
 
 MAX_REPEATED = 20
@@ -152,6 +150,13 @@ FilterQuery = Annotated[FilterParams, Depends(filter_params)]
 PageQuery = Annotated[PageParams, Depends(page_params)]
 
 
+class KnownNames(Protocol):
+    """The countries and topics the data knows, by key (queries.Stats is one)."""
+
+    country_names: dict[str, str]
+    topic_names: dict[str, str]
+
+
 @dataclass(frozen=True)
 class Cursor:
     start_date: date
@@ -202,6 +207,27 @@ class TimelineFilter:
     def replace(self, **changes) -> "TimelineFilter":
         return TimelineFilter(**{**self.__dict__, **changes})
 
+    def describe(self, known: KnownNames) -> str:
+        """The filter in words, for feed and calendar titles: 'India and China · Border · from 2020'."""
+        parts = []
+        if self.countries:
+            parts.append(" and ".join(known.country_names.get(code, code) for code in self.countries))
+        if self.topics:
+            parts.append(" or ".join(known.topic_names.get(slug, slug) for slug in self.topics))
+        if self.from_text and self.to_text:
+            parts.append(f"{self.from_text} to {self.to_text}")
+        elif self.from_text:
+            parts.append(f"from {self.from_text}")
+        elif self.to_text:
+            parts.append(f"until {self.to_text}")
+        if self.q:
+            parts.append(f"“{self.q}”")
+        if self.importance == 1:
+            parts.append("key events")
+        elif self.importance == 2:
+            parts.append("key and notable events")
+        return " · ".join(parts) or "all events"
+
 
 @dataclass(frozen=True)
 class PageRequest:
@@ -209,26 +235,26 @@ class PageRequest:
     size: int
 
 
-def parse_filter(params: FilterParams, session: Session) -> TimelineFilter:
+def parse_filter(params: FilterParams, known: KnownNames) -> TimelineFilter:
     """The filter of a view that is not paged (exports, facets)."""
-    timeline_filter, errors = _parse_filter(params, session)
+    timeline_filter, errors = _parse_filter(params, known)
     if errors:
         raise InvalidFilter(errors)
     return timeline_filter
 
 
 def parse_view(
-    params: FilterParams, paging: PageParams, session: Session, default_size: int
+    params: FilterParams, paging: PageParams, known: KnownNames, default_size: int
 ) -> tuple[TimelineFilter, PageRequest]:
     """The filter and page position of a paged view, reporting every problem at once."""
-    timeline_filter, errors = _parse_filter(params, session)
+    timeline_filter, errors = _parse_filter(params, known)
     page, page_errors = _parse_page(paging, default_size)
     if errors or page_errors:
         raise InvalidFilter(errors + page_errors)
     return timeline_filter, page
 
 
-def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilter, list[FilterError]]:
+def _parse_filter(params: FilterParams, known_names: KnownNames) -> tuple[TimelineFilter, list[FilterError]]:
     errors: list[FilterError] = []
 
     countries = _unique(code.upper() for code in params.country if code)
@@ -236,14 +262,14 @@ def _parse_filter(params: FilterParams, session: Session) -> tuple[TimelineFilte
     if len(params.country) > MAX_REPEATED:
         errors.append(FilterError("country", f"at most {MAX_REPEATED} countries can be combined"))
     elif countries:
-        known = queries.stats(session).country_names
+        known = known_names.country_names
         unknown = [code for code in params.country if code and code.upper() not in known]
         if unknown:
             errors.append(FilterError("country", f"unknown country code {', '.join(map(repr, unknown[:5]))}"))
     if len(params.topic) > MAX_REPEATED:
         errors.append(FilterError("topic", f"at most {MAX_REPEATED} topics can be combined"))
     elif topics:
-        known = queries.stats(session).topic_names
+        known = known_names.topic_names
         unknown = [slug for slug in params.topic if slug and slug.lower() not in known]
         if unknown:
             errors.append(FilterError("topic", f"unknown topic {', '.join(map(repr, unknown[:5]))}"))

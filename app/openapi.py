@@ -8,21 +8,21 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import select
 
+from app import cache
 from app.models import Country, DataVersion, Topic
 
 
 def install_openapi(app: FastAPI) -> None:
-    cache: dict[int, dict] = {}
-
     def openapi() -> dict:
         with app.state.engine.connect() as connection:
             version = connection.execute(select(DataVersion.version)).scalar_one_or_none() or 0
-            if version not in cache:
+
+            def compute() -> dict:
                 codes = list(connection.execute(select(Country.code)).scalars())
                 slugs = list(connection.execute(select(Topic.slug)).scalars())
-                cache.clear()
-                cache[version] = _with_known_values(_base_schema(app), codes, slugs)
-        return cache[version]
+                return _with_known_values(_base_schema(app), codes, slugs)
+
+            return cache.openapi.get((str(app.state.engine.url), version), compute)
 
     app.openapi = openapi
 

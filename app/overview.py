@@ -10,7 +10,6 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from markupsafe import Markup
 from sqlmodel import Session
 
 from app import queries
@@ -18,7 +17,7 @@ from app.dates import format_date, format_span, partial_iso
 from app.filters import Cursor, TimelineFilter
 from app.models import Precision
 from app.queries import EraView, EventView, Overview, Period
-from app.templating import TONE_LABELS, templates, timeline_url
+from app.templating import TONE_LABELS, timeline_url
 
 PLOT_HEIGHT = 160
 # The plot's share of the width; the rest, on the right, holds the tone scale's labels.
@@ -106,23 +105,10 @@ class OverviewChart:
     rows: list[Bar] = field(default_factory=list)  # the table: periods that have events
 
 
-# Rendered overviews, 30–60 KB each: fewer are kept than the figures they are drawn from.
-_sections = queries.VersionedCache(128)
-
-
-def overview_section(session: Session, timeline_filter: TimelineFilter) -> Markup:
-    """The view's overview, with its eras, as HTML (templates/_overview.html); empty when there is nothing to draw.
-
-    It depends on the filter and the data alone, not on the page of events shown beside it, so it is
-    rendered once per data version: a first visitor to each page of a view does not pay for it again.
-    """
-
-    def render() -> Markup:
-        eras = queries.eras(session, timeline_filter)
-        chart = overview_chart(queries.overview(session, timeline_filter), eras, timeline_filter)
-        return Markup(templates.get_template("_overview.html").render(overview=chart)) if chart else Markup()
-
-    return _sections.get(session, ("overview section", timeline_filter), render)
+def view_overview(session: Session, timeline_filter: TimelineFilter) -> "OverviewChart | None":
+    """The view's overview with its eras, laid out for templates/_overview.html; None when there is nothing to draw."""
+    eras = queries.eras(session, timeline_filter)
+    return overview_chart(queries.overview(session, timeline_filter), eras, timeline_filter)
 
 
 def overview_chart(data: Overview, eras: list[EraView], timeline_filter: TimelineFilter) -> OverviewChart | None:

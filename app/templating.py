@@ -12,7 +12,7 @@ from app.config import PROJECT_DIR
 from app.dates import format_date, format_span, partial_iso
 from app.filters import Cursor, TimelineFilter
 from app.models import Precision
-from app.queries import EventView
+from app.queries import EventView, relation_order
 
 TONE_LABELS = {-2: "hostile", -1: "strained", 0: "neutral", 1: "cooperative", 2: "strongly cooperative"}
 IMPORTANCE_LABELS = {1: "key event", 2: "notable", 3: "minor"}
@@ -45,6 +45,11 @@ def timeline_url(timeline_filter: TimelineFilter | None = None, after: Cursor | 
     if after is not None:
         items.append(("after", str(after)))
     return f"{path}?{urlencode(items)}" if items else path
+
+
+def relation_path(first: str, second: str) -> str:
+    """The relation page of two countries, at its one address (see queries.relation_order)."""
+    return "/relations/{}-{}".format(*relation_order(first, second))
 
 
 def export_links(timeline_filter: TimelineFilter) -> dict[str, str]:
@@ -90,6 +95,7 @@ templates.env.globals.update(
     by_year=by_year,
     static_url=static_url,
     export_links=export_links,
+    relation_path=relation_path,
     site_url=site_url,
     TONE_LABELS=TONE_LABELS,
     IMPORTANCE_LABELS=IMPORTANCE_LABELS,

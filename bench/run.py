@@ -212,12 +212,12 @@ def measure_overview(database: Path, rounds: int) -> dict[str, float]:
             query = parse_qs(urlsplit(path).query)
             with Session(engine) as session:
                 params = FilterParams(country=query.get("country", []), topic=query.get("topic", []))
-                timeline_filter = parse_filter(params, session)
+                timeline_filter = parse_filter(params, queries.stats(session))
                 eras = queries.eras(session, timeline_filter)
                 runs = []
                 for _ in range(max(rounds, 3)):
                     started = time.perf_counter()
-                    data = queries._overview(session, timeline_filter)
+                    data = queries.read_overview(session, timeline_filter)
                     template.render(overview=overview_chart(data, eras, timeline_filter))
                     runs.append((time.perf_counter() - started) * 1000)
             timings[name] = statistics.median(runs)
@@ -642,7 +642,7 @@ def method_lines(args) -> list[str]:
         "visitor to any other page of the same view does.",
         f"- Timeline URL: `{HEADLINE}`, its fragment with `HX-Request`, and `/api/events` with the same filter. "
         f"Rarest filter: `{RARE}` (≈0.15% of events); most common: `{COMMON}`; common word: `{COMMON_WORD}`.",
-        "- Overview: in-process, the median of the rounds: the view's one grouped query (`queries._overview`, "
+        "- Overview: in-process, the median of the rounds: the view's one grouped query (`queries.read_overview`, "
         "bypassing the cache the server keeps it in) and rendering `templates/_overview.html`; set beside the "
         "first (uncached) request of the timeline page with the same filter.",
         "- Datasette: the same 100k file opened immutable (`-i`), table page with three facets, without facets "

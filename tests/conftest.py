@@ -1,5 +1,9 @@
-"""A real database per test on each backend (SQLite, and PostgreSQL where one runs), the reference
-dataset, and a client for the app.
+"""The reference dataset in a real database on each backend (SQLite, and PostgreSQL where one runs),
+and a client for the app.
+
+Tests that only read share one seeded database per backend (`shared_client`, `shared_engine`,
+`shared_database_url`), and fail if they change it; tests that write take a database of their own
+(`client`, `seeded_engine`, `engine`).
 
 Every test that uses a database runs once per backend: TIMELINE_TEST_BACKENDS (default
 "sqlite,postgresql") chooses them, TIMELINE_TEST_POSTGRES_URL names the server (default: the local
@@ -15,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import create_engine, make_url, select
 from sqlalchemy.exc import OperationalError
 
 from app.config import Settings
@@ -23,6 +27,7 @@ from app.db import make_engine
 from app.ingest import ingest
 from app.main import create_app
 from app.migrations import upgrade
+from app.models import DataVersion
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE = FIXTURES / "reference.yaml"
@@ -161,6 +166,50 @@ def seeded_engine(engine):
 def client(seeded_engine, database_url):
     with TestClient(create_app(Settings(database_url=database_url, page_size=50))) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def shared_database_url(backend, tmp_path_factory) -> str:
+    """One database per backend, seeded once with the reference dataset, for the tests that only read."""
+    url = backend.new_database(tmp_path_factory.mktemp("shared"), "shared")
+    try:
+        backend.migrate(url)
+        engine = make_engine(url)
+        ingest(engine, [REFERENCE])
+        engine.dispose()
+        yield url
+    finally:
+        backend.drop(url)
+
+
+@pytest.fixture(scope="session")
+def shared_engine(shared_database_url):
+    engine = make_engine(shared_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_client(shared_database_url):
+    with TestClient(create_app(Settings(database_url=shared_database_url, page_size=50))) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def shared_database_stays_unchanged(request):
+    """Fails a test that wrote to the shared database (every ingest that changes data bumps its version)."""
+    if "shared_database_url" not in request.fixturenames:
+        yield
+        return
+    engine = request.getfixturevalue("shared_engine")
+    before = data_version(engine)
+    yield
+    assert data_version(engine) == before, "this test changed the shared database: give it `client` or `seeded_engine`"
+
+
+def data_version(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(DataVersion.version)).scalar_one()
 
 
 def write(folder: Path, name: str, text: str) -> Path:

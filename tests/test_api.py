@@ -1,8 +1,8 @@
 """The JSON API: event fields, lists with counts, errors as JSON."""
 
 
-def test_event_carries_every_documented_field(client):
-    event = client.get("/api/events/2020-clash").json()
+def test_event_carries_every_documented_field(shared_client):
+    event = shared_client.get("/api/events/2020-clash").json()
     assert event == {
         "slug": "2020-clash",
         "url": "http://testserver/events/2020-clash",
@@ -42,13 +42,13 @@ def test_event_carries_every_documented_field(client):
     }
 
 
-def test_span_keeps_its_end_and_precision(client):
-    event = client.get("/api/events/1988-visit").json()
+def test_span_keeps_its_end_and_precision(shared_client):
+    event = shared_client.get("/api/events/1988-visit").json()
     assert (event["start_date"], event["date_precision"]) == ("1988-12-01", "month")
 
 
-def test_list_reports_the_applied_filters_and_total(client):
-    body = client.get("/api/events?country=in&country=CN&topic=border&from=2017&order=desc").json()
+def test_list_reports_the_applied_filters_and_total(shared_client):
+    body = shared_client.get("/api/events?country=in&country=CN&topic=border&from=2017&order=desc").json()
     assert body["filters"] == {
         "country": ["IN", "CN"],
         "topic": ["border"],
@@ -62,14 +62,14 @@ def test_list_reports_the_applied_filters_and_total(client):
     assert body["next"] is None
 
 
-def test_unknown_event_is_a_json_404(client):
-    response = client.get("/api/events/no-such-event")
+def test_unknown_event_is_a_json_404(shared_client):
+    response = shared_client.get("/api/events/no-such-event")
     assert response.status_code == 404
     assert response.json() == {"detail": "There is no event at /events/no-such-event."}
 
 
-def test_countries_list_every_country_with_its_event_count(client):
-    countries = client.get("/api/countries").json()
+def test_countries_list_every_country_with_its_event_count(shared_client):
+    countries = shared_client.get("/api/countries").json()
     assert countries[:2] == [
         {"code": "CN", "name": "China", "event_count": 10},
         {"code": "IN", "name": "India", "event_count": 9},
@@ -77,13 +77,13 @@ def test_countries_list_every_country_with_its_event_count(client):
     assert len(countries) == 5
 
 
-def test_topics_list_every_topic_with_its_event_count(client):
-    topics = {t["slug"]: t["event_count"] for t in client.get("/api/topics").json()}
+def test_topics_list_every_topic_with_its_event_count(shared_client):
+    topics = {t["slug"]: t["event_count"] for t in shared_client.get("/api/topics").json()}
     assert topics == {"border": 5, "trade": 4, "diplomacy": 4, "multilateral": 1}
 
 
-def test_openapi_documents_the_filter_parameters(client):
-    schema = client.get("/openapi.json").json()
+def test_openapi_documents_the_filter_parameters(shared_client):
+    schema = shared_client.get("/openapi.json").json()
     parameters = {p["name"] for p in schema["paths"]["/api/events"]["get"]["parameters"]}
     assert parameters == {"country", "topic", "from", "to", "q", "importance", "order", "after", "limit"}
     assert "EventRead" in schema["components"]["schemas"]

@@ -17,8 +17,8 @@ EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "30"))
 
 
 @pytest.fixture
-def api_schema(seeded_engine, database_url):
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(database_url=database_url)))
+def api_schema(shared_database_url):
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(database_url=shared_database_url)))
 
 
 def operation_labels() -> list[str]:

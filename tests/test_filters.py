@@ -86,13 +86,13 @@ def page_slugs(client, query):
 
 
 @pytest.mark.parametrize(("query", "expected"), CASES)
-def test_api_selects_exactly_the_filtered_events(client, query, expected):
-    assert api_slugs(client, query) == expected
+def test_api_selects_exactly_the_filtered_events(shared_client, query, expected):
+    assert api_slugs(shared_client, query) == expected
 
 
 @pytest.mark.parametrize(("query", "expected"), CASES)
-def test_page_shows_exactly_the_filtered_events(client, query, expected):
-    assert page_slugs(client, query) == expected
+def test_page_shows_exactly_the_filtered_events(shared_client, query, expected):
+    assert page_slugs(shared_client, query) == expected
 
 
 @pytest.mark.parametrize(
@@ -115,12 +115,12 @@ def test_page_shows_exactly_the_filtered_events(client, query, expected):
         ("q=" + "x" * 201, "q", "at most 200 characters"),
     ],
 )
-def test_invalid_filters_answer_422_naming_the_parameter(client, query, param, message):
-    api = client.get(f"/api/events?{query}")
+def test_invalid_filters_answer_422_naming_the_parameter(shared_client, query, param, message):
+    api = shared_client.get(f"/api/events?{query}")
     assert api.status_code == 422
     assert {"loc": ["query", param], "msg": message, "type": "value_error"} in api.json()["detail"]
 
-    page = client.get(f"/?{query}")
+    page = shared_client.get(f"/?{query}")
     assert page.status_code == 422
     html = BeautifulSoup(page.text, "html.parser")
     # Form fields show the message beside them; the paging parameters above the results.
@@ -128,6 +128,6 @@ def test_invalid_filters_answer_422_naming_the_parameter(client, query, param, m
     assert f"{param}: {message}" in " ".join(where.get_text().split())
 
 
-def test_several_invalid_parameters_are_all_reported(client):
-    detail = client.get("/api/events?from=x&order=y&country=ZZ").json()["detail"]
+def test_several_invalid_parameters_are_all_reported(shared_client):
+    detail = shared_client.get("/api/events?from=x&order=y&country=ZZ").json()["detail"]
     assert sorted(error["loc"][1] for error in detail) == ["country", "from", "order"]

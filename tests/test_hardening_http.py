@@ -9,8 +9,8 @@ PAGES = ["/", "/?country=IN", "/events/2020-clash", "/about", "/api/events", "/e
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_response_carries_the_security_headers(client, path):
-    headers = client.get(path).headers
+def test_every_response_carries_the_security_headers(shared_client, path):
+    headers = shared_client.get(path).headers
     policy = headers["content-security-policy"]
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert policy.endswith("frame-ancestors 'none'")
@@ -20,29 +20,29 @@ def test_every_response_carries_the_security_headers(client, path):
     assert "camera=()" in headers["permissions-policy"]
 
 
-def test_only_the_embed_may_be_framed_by_other_sites(client):
-    headers = client.get("/embed?country=IN").headers
+def test_only_the_embed_may_be_framed_by_other_sites(shared_client):
+    headers = shared_client.get("/embed?country=IN").headers
     assert headers["content-security-policy"].endswith("frame-ancestors *")
     assert "x-frame-options" not in headers
 
 
-def test_head_answers_like_get_without_a_body(client):
-    response = client.head("/")
+def test_head_answers_like_get_without_a_body(shared_client):
+    response = shared_client.head("/")
     assert response.status_code == 200
     assert response.content == b""
     assert "content-security-policy" in response.headers
 
 
 @pytest.mark.parametrize("path", ["/", "/events/2020-clash", "/about", "/docs", "/embed"])
-def test_pages_have_no_inline_scripts_handlers_or_foreign_resources(client, path):
-    html = client.get(path).text
+def test_pages_have_no_inline_scripts_handlers_or_foreign_resources(shared_client, path):
+    html = shared_client.get(path).text
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
     assert not re.search(r"\son[a-z]+\s*=", html), "inline event handler"
     assert not re.search(r"""(?:src|href)=["']https?://(?!testserver)[^"']*\.(?:js|css)""", html), "foreign asset"
 
 
-def test_health_reports_database_and_schema_revision(client):
-    body = client.get("/healthz").json()
+def test_health_reports_database_and_schema_revision(shared_client):
+    body = shared_client.get("/healthz").json()
     assert body["status"] == "ok" and body["database"] == "ok"
     assert body["schema_revision"] == body["expected_revision"]
 
@@ -55,9 +55,9 @@ def test_health_is_unavailable_when_the_schema_is_behind(client, seeded_engine):
     assert response.json()["schema_revision"] == "0001"
 
 
-def test_each_request_is_logged_with_method_path_status_and_duration(client, caplog):
+def test_each_request_is_logged_with_method_path_status_and_duration(shared_client, caplog):
     with caplog.at_level(logging.INFO, logger="timeline.access"):
-        client.get("/api/events?country=IN")
+        shared_client.get("/api/events?country=IN")
     (record,) = [r for r in caplog.records if r.name == "timeline.access"]
     assert (record.method, record.path, record.status) == ("GET", "/api/events?country=IN", 200)
     assert record.duration_ms >= 0

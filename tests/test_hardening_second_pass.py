@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app.caching import ResponseCache
+from app.cache import ResponseCache
 from app.config import Settings
 from app.db import is_time_limit, make_engine
 from app.ingest import ingest
@@ -56,8 +56,10 @@ def test_links_keep_the_scheme_each_visitor_came_by(client, path):
     assert "http://testserver" in everything_sent(plain)
 
 
-def test_a_foreign_host_gets_its_own_validator(client):
-    assert client.get("/", headers={"Host": FOREIGN_HOST}).headers["etag"] != client.get("/").headers["etag"]
+def test_a_foreign_host_gets_its_own_validator(shared_client):
+    assert (
+        shared_client.get("/", headers={"Host": FOREIGN_HOST}).headers["etag"] != shared_client.get("/").headers["etag"]
+    )
 
 
 @pytest.mark.parametrize("restore", ["", "false"])
@@ -76,15 +78,15 @@ def test_a_history_restore_and_a_fragment_of_one_url_are_kept_apart(client):
     assert "<html" not in fragment.text
 
 
-def test_load_more_without_a_cursor_answers_with_the_results(client):
-    response = client.get("/?country=IN", headers={"HX-Request": "true", "HX-Target": "more"})
+def test_load_more_without_a_cursor_answers_with_the_results(shared_client):
+    response = shared_client.get("/?country=IN", headers={"HX-Request": "true", "HX-Target": "more"})
     assert response.status_code == 200
     assert 'id="results"' in response.text
 
 
 @pytest.mark.parametrize("path", ["/events/%00abc", "/api/events/%00abc", "/events/a%00b.ics", "/events/x%0Ay"])
-def test_a_control_character_in_a_slug_is_not_found(client, path):
-    assert client.get(path).status_code == 404
+def test_a_control_character_in_a_slug_is_not_found(shared_client, path):
+    assert shared_client.get(path).status_code == 404
 
 
 @pytest.fixture
@@ -116,25 +118,25 @@ def test_health_is_never_kept_so_it_reports_a_schema_that_fell_behind(client, se
     assert client.get("/healthz").status_code == 503
 
 
-def test_a_search_of_too_many_terms_is_refused_naming_q(client):
+def test_a_search_of_too_many_terms_is_refused_naming_q(shared_client):
     words = "+".join(f"word{number}" for number in range(9))
-    response = client.get(f"/api/events?q={words}")
+    response = shared_client.get(f"/api/events?q={words}")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "q"]
 
 
-def test_repeated_terms_count_once(client):
-    assert client.get("/api/events?q=" + "+".join(["border*"] * 20)).status_code == 200
+def test_repeated_terms_count_once(shared_client):
+    assert shared_client.get("/api/events?q=" + "+".join(["border*"] * 20)).status_code == 200
 
 
-def test_a_prefix_shorter_than_three_letters_is_searched_as_a_word(client):
-    short = client.get("/api/events?q=bo*").json()
-    word = client.get("/api/events?q=bo").json()
+def test_a_prefix_shorter_than_three_letters_is_searched_as_a_word(shared_client):
+    short = shared_client.get("/api/events?q=bo*").json()
+    word = shared_client.get("/api/events?q=bo").json()
     assert short["total"] == word["total"]
 
 
-def test_digits_of_other_scripts_are_not_a_year(client):
-    response = client.get("/api/events?from=\u0665\u0665\u0665\u0665")
+def test_digits_of_other_scripts_are_not_a_year(shared_client):
+    response = shared_client.get("/api/events?from=\u0665\u0665\u0665\u0665")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "from"]
 

@@ -6,24 +6,24 @@ from app.ingest import ingest
 from tests.conftest import REFERENCE, write
 
 
-def test_pages_carry_validators_and_cache_control(client):
-    response = client.get("/?country=IN")
+def test_pages_carry_validators_and_cache_control(shared_client):
+    response = shared_client.get("/?country=IN")
     assert re.fullmatch(r'W/"\d+-[0-9a-f]{8}-[0-9a-f]{16}"', response.headers["etag"])
     assert response.headers["last-modified"].endswith("GMT")
     assert response.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=300"
 
 
-def test_revalidation_with_the_current_tag_answers_304_without_a_body(client):
-    tag = client.get("/api/events?country=IN").headers["etag"]
-    response = client.get("/api/events?country=IN", headers={"If-None-Match": tag})
+def test_revalidation_with_the_current_tag_answers_304_without_a_body(shared_client):
+    tag = shared_client.get("/api/events?country=IN").headers["etag"]
+    response = shared_client.get("/api/events?country=IN", headers={"If-None-Match": tag})
     assert response.status_code == 304
     assert response.content == b""
     assert response.headers["etag"] == tag
 
 
-def test_fragment_and_page_of_one_url_have_different_tags(client):
-    page = client.get("/?country=IN").headers["etag"]
-    fragment = client.get("/?country=IN", headers={"HX-Request": "true"}).headers["etag"]
+def test_fragment_and_page_of_one_url_have_different_tags(shared_client):
+    page = shared_client.get("/?country=IN").headers["etag"]
+    fragment = shared_client.get("/?country=IN", headers={"HX-Request": "true"}).headers["etag"]
     assert page != fragment
 
 
@@ -38,18 +38,18 @@ def test_an_ingest_that_changes_data_changes_every_tag(client, seeded_engine, tm
     assert response.headers["etag"] != tag
 
 
-def test_errors_carry_no_validators(client):
-    assert "etag" not in client.get("/events/no-such-event").headers
+def test_errors_carry_no_validators(shared_client):
+    assert "etag" not in shared_client.get("/events/no-such-event").headers
 
 
-def test_html_is_compressed_for_clients_that_accept_it(client):
-    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+def test_html_is_compressed_for_clients_that_accept_it(shared_client):
+    response = shared_client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
 
 
-def test_static_files_are_versioned_and_cached_for_a_year(client):
-    href = re.search(r'href="(/static/app\.css\?v=[0-9a-f]+)"', client.get("/").text)[1]
-    response = client.get(href)
+def test_static_files_are_versioned_and_cached_for_a_year(shared_client):
+    href = re.search(r'href="(/static/app\.css\?v=[0-9a-f]+)"', shared_client.get("/").text)[1]
+    response = shared_client.get(href)
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
 

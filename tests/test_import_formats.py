@@ -36,8 +36,8 @@ def empty_client(definitions, new_database):
     engine.dispose()
 
 
-def test_csv_export_imports_into_an_empty_database_and_exports_identically(client, empty_client, tmp_path):
-    first = client.get("/events.csv").content
+def test_csv_export_imports_into_an_empty_database_and_exports_identically(shared_client, empty_client, tmp_path):
+    first = shared_client.get("/events.csv").content
     path = tmp_path / "events.csv"
     path.write_bytes(first)
     second_client, engine = empty_client
@@ -45,8 +45,10 @@ def test_csv_export_imports_into_an_empty_database_and_exports_identically(clien
     assert second_client.get("/events.csv").content == first
 
 
-def test_timelinejs_export_imports_into_an_empty_database_and_exports_identically(client, empty_client, tmp_path):
-    first = client.get("/timelinejs.json?country=IN&country=CN").content
+def test_timelinejs_export_imports_into_an_empty_database_and_exports_identically(
+    shared_client, empty_client, tmp_path
+):
+    first = shared_client.get("/timelinejs.json?country=IN&country=CN").content
     path = tmp_path / "timeline.json"
     path.write_bytes(first)
     second_client, engine = empty_client

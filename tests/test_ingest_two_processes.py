@@ -50,9 +50,9 @@ def errors_of(engine, paths, second_process: bool) -> list[str]:
     return failure.value.errors
 
 
-def test_the_seed_data_read_in_a_second_process_is_stored_as_in_one(seeded_engine, empty_engine):
+def test_the_seed_data_read_in_a_second_process_is_stored_as_in_one(shared_engine, empty_engine):
     ingest(empty_engine, [REFERENCE], second_process=True)
-    assert dump(empty_engine) == dump(seeded_engine)
+    assert dump(empty_engine) == dump(shared_engine)
 
 
 def test_a_csv_export_read_in_a_second_process_updates_nothing_on_a_second_run(client, seeded_engine, tmp_path):

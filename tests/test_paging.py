@@ -16,17 +16,17 @@ def walk_api(client, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 11, 50])
-def test_api_pages_cover_every_event_once_in_order(client, size):
-    assert walk_api(client, f"limit={size}") == ALL
+def test_api_pages_cover_every_event_once_in_order(shared_client, size):
+    assert walk_api(shared_client, f"limit={size}") == ALL
 
 
 @pytest.mark.parametrize("size", [1, 2, 4])
-def test_descending_pages_cover_every_event_once(client, size):
-    assert walk_api(client, f"limit={size}&order=desc") == list(reversed(ALL))
+def test_descending_pages_cover_every_event_once(shared_client, size):
+    assert walk_api(shared_client, f"limit={size}&order=desc") == list(reversed(ALL))
 
 
-def test_pages_keep_the_filter(client):
-    assert walk_api(client, "limit=2&topic=trade") == [
+def test_pages_keep_the_filter(shared_client):
+    assert walk_api(shared_client, "limit=2&topic=trade") == [
         "1999-year-event",
         "2020-tariff-talks",
         "2020-app-ban",
@@ -34,13 +34,13 @@ def test_pages_keep_the_filter(client):
     ]
 
 
-def test_events_sharing_a_date_are_not_split_or_repeated(client):
+def test_events_sharing_a_date_are_not_split_or_repeated(shared_client):
     # 2020-clash and 2020-tariff-talks share 15 June 2020.
-    assert walk_api(client, "limit=1&from=2020-06-15&to=2020-06-15") == ["2020-clash", "2020-tariff-talks"]
+    assert walk_api(shared_client, "limit=1&from=2020-06-15&to=2020-06-15") == ["2020-clash", "2020-tariff-talks"]
 
 
-def test_next_link_keeps_filters_and_page_size(client):
-    body = client.get("/api/events?topic=trade&limit=2").json()
+def test_next_link_keeps_filters_and_page_size(shared_client):
+    body = shared_client.get("/api/events?topic=trade&limit=2").json()
     assert body["next"].startswith("http://testserver/api/events?topic=trade&after=")
     assert body["next"].endswith("&limit=2")
 
@@ -90,11 +90,11 @@ def test_htmx_load_more_continues_the_year_it_stopped_in(client_small_pages):
 
 
 @pytest.fixture
-def client_small_pages(seeded_engine, database_url):
+def client_small_pages(shared_database_url):
     from fastapi.testclient import TestClient
 
     from app.config import Settings
     from app.main import create_app
 
-    with TestClient(create_app(Settings(database_url=database_url, page_size=3))) as client:
+    with TestClient(create_app(Settings(database_url=shared_database_url, page_size=3))) as client:
         yield client

@@ -19,8 +19,8 @@ def test_the_canonical_order_is_the_later_code_first(codes, order):
 
 
 @pytest.mark.parametrize("typed", ["CN-IN", "cn-in", "in-cn", "In-Cn"])
-def test_other_spellings_redirect_permanently_to_the_canonical_address(client, typed):
-    response = client.get(f"/relations/{typed}", follow_redirects=False)
+def test_other_spellings_redirect_permanently_to_the_canonical_address(shared_client, typed):
+    response = shared_client.get(f"/relations/{typed}", follow_redirects=False)
     assert response.status_code == 301
     assert response.headers["location"] == "/relations/IN-CN"
 
@@ -60,8 +60,8 @@ def test_the_relation_page_shows_the_pairs_overview_key_events_topics_and_ends(c
     ]
 
 
-def test_a_pair_with_a_third_country_counts_only_the_shared_events(client):
-    html = soup(client.get("/relations/RU-IN"))
+def test_a_pair_with_a_third_country_counts_only_the_shared_events(shared_client):
+    html = soup(shared_client.get("/relations/RU-IN"))
     assert "1 event between Russia and India." in html.select_one(".lead").get_text()
     assert [a["href"] for a in html.select("ol.key-events a")] == []
 
@@ -76,14 +76,14 @@ def test_a_pair_with_a_third_country_counts_only_the_shared_events(client):
         ("/relations/RU-PK", "There are no events between Russia and Pakistan yet."),
     ],
 )
-def test_addresses_that_are_not_a_pair_with_events_are_404_pages_that_say_why(client, path, message):
-    response = client.get(path)
+def test_addresses_that_are_not_a_pair_with_events_are_404_pages_that_say_why(shared_client, path, message):
+    response = shared_client.get(path)
     assert response.status_code == 404
     assert message in soup(response).select_one("main").get_text()
 
 
-def test_the_unfiltered_timeline_lists_the_pairs_that_have_events(client):
-    pairs = soup(client.get("/")).select("nav.pairs li")
+def test_the_unfiltered_timeline_lists_the_pairs_that_have_events(shared_client):
+    pairs = soup(shared_client.get("/")).select("nav.pairs li")
     listed = [(li.find("a").get_text(), li.find("a")["href"], li.select_one(".pair-count").get_text()) for li in pairs]
     assert listed[0] == ("India–China", "/relations/IN-CN", "8 events")
     assert {href for _, href, _ in listed} == {
@@ -97,7 +97,7 @@ def test_the_unfiltered_timeline_lists_the_pairs_that_have_events(client):
     assert [count for _, _, count in listed[1:]] == ["1 event"] * 5
 
 
-def test_a_filtered_timeline_does_not_list_pairs_but_links_a_pair_to_its_page(client):
-    assert soup(client.get("/?country=IN")).select_one("nav.pairs") is None
-    html = soup(client.get("/?country=CN&country=IN&topic=border"))
+def test_a_filtered_timeline_does_not_list_pairs_but_links_a_pair_to_its_page(shared_client):
+    assert soup(shared_client.get("/?country=IN")).select_one("nav.pairs") is None
+    html = soup(shared_client.get("/?country=CN&country=IN&topic=border"))
     assert html.find("a", class_="relation-link")["href"] == "/relations/IN-CN"

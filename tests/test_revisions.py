@@ -48,8 +48,8 @@ def history(client, slug: str = "2020-clash") -> BeautifulSoup:
     return BeautifulSoup(client.get(f"/events/{slug}").text, "html.parser").select_one(".history")
 
 
-def test_new_events_record_no_revision(seeded_engine):
-    assert revision_rows(seeded_engine) == []
+def test_new_events_record_no_revision(shared_engine):
+    assert revision_rows(shared_engine) == []
 
 
 def test_ingesting_unchanged_files_records_nothing(seeded_engine):
@@ -77,9 +77,8 @@ def test_edited_summary_is_visible_on_the_event_page(seeded_engine, app_client, 
     assert change.select_one(".change-new").get_text() == "After: Twenty soldiers died in the fighting."
 
 
-def test_an_unchanged_event_says_it_has_not_been_corrected(app_client):
-    with app_client() as client:
-        section = history(client)
+def test_an_unchanged_event_says_it_has_not_been_corrected(shared_client):
+    section = history(shared_client)
     assert section.p.get_text().startswith("Added on ")
     assert section.select_one("details") is None
 

@@ -90,7 +90,9 @@ def _link_read(request: Request, link: queries.LinkView) -> LinkRead:
 @router.get("/events", response_model=EventList, response_model_by_alias=True)
 def list_events(request: Request, response: Response, session: SessionDep, params: FilterQuery, paging: PageQuery):
     """Events matching the filters, oldest first unless `order=desc`, one keyset page at a time."""
-    timeline_filter, page_request = parse_view(params, paging, session, request.app.state.settings.page_size)
+    timeline_filter, page_request = parse_view(
+        params, paging, queries.stats(session), request.app.state.settings.page_size
+    )
     page = queries.list_events(session, timeline_filter, page_request, details=True)
     next_url = None
     if page.next_cursor is not None:

@@ -17,7 +17,6 @@ from app import queries
 from app.errors import EventNotFound
 from app.filters import FilterQuery, PageRequest, TimelineFilter, parse_filter
 from app.formats import atom, ical, spreadsheet, timelinejs
-from app.queries import describe_filter
 from app.routes.api import ErrorMessage
 from app.routes.session import SessionDep
 from app.templating import site_url, templates, timeline_url
@@ -43,7 +42,7 @@ def _attachment(name: str) -> dict[str, str]:
 @router.get("/events.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
 def events_csv(request: Request, session: SessionDep, params: FilterQuery):
     """The view's events as CSV, one row per event, streamed."""
-    timeline_filter = parse_filter(params, session)
+    timeline_filter = parse_filter(params, queries.stats(session))
 
     def write(items: list, first: bool) -> str:
         rows = (spreadsheet.event_row(item, _event_url(request, item.slug)) for item in items)
@@ -59,7 +58,7 @@ def events_csv(request: Request, session: SessionDep, params: FilterQuery):
 @router.get("/events/statements.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
 def statements_csv(request: Request, session: SessionDep, params: FilterQuery):
     """The statements of the view's events as CSV, one row per statement, streamed."""
-    timeline_filter = parse_filter(params, session)
+    timeline_filter = parse_filter(params, queries.stats(session))
 
     def write(items: list, first: bool) -> str:
         rows = (row for item in items for row in spreadsheet.statement_rows(item, _event_url(request, item.slug)))
@@ -75,8 +74,8 @@ def statements_csv(request: Request, session: SessionDep, params: FilterQuery):
 @router.get("/events.ics", response_class=StreamingResponse, responses={200: {"content": {"text/calendar": {}}}})
 def events_ics(request: Request, session: SessionDep, params: FilterQuery):
     """The view's events as an iCalendar file of all-day events."""
-    timeline_filter = parse_filter(params, session)
-    name = f"{request.app.state.settings.site_name}: {describe_filter(session, timeline_filter)}"
+    timeline_filter = parse_filter(params, queries.stats(session))
+    name = f"{request.app.state.settings.site_name}: {timeline_filter.describe(queries.stats(session))}"
     total = queries.count_events(session, timeline_filter)
     if total > MAX_CALENDAR_EVENTS:
         name += f" (the first {MAX_CALENDAR_EVENTS:,} of {total:,} events)"
@@ -150,11 +149,11 @@ async def _stream(
 @router.get("/feed.atom", response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}})
 def feed_atom(request: Request, session: SessionDep, params: FilterQuery):
     """The newest events of the view as an Atom feed."""
-    timeline_filter = parse_filter(params, session).replace(order="desc")
+    timeline_filter = parse_filter(params, queries.stats(session)).replace(order="desc")
     page = queries.list_events(session, timeline_filter, PageRequest(None, FEED_SIZE))
     view = timeline_filter.replace(order="asc")
     body = atom.feed(
-        title=f"{request.app.state.settings.site_name}: {describe_filter(session, view)}",
+        title=f"{request.app.state.settings.site_name}: {view.describe(queries.stats(session))}",
         view_url=site_url(request, timeline_url(view)),
         feed_url=site_url(request, timeline_url(view, path="/feed.atom")),
         items=[(item, _event_url(request, item.slug)) for item in page.items],
@@ -169,8 +168,8 @@ def feed_atom(request: Request, session: SessionDep, params: FilterQuery):
 )
 def timelinejs_json(request: Request, session: SessionDep, params: FilterQuery):
     """The view as a Knight Lab TimelineJS3 document."""
-    timeline_filter = parse_filter(params, session)
-    description = describe_filter(session, timeline_filter)
+    timeline_filter = parse_filter(params, queries.stats(session))
+    description = timeline_filter.describe(queries.stats(session))
     title_slide = timelinejs.document(request.app.state.settings.site_name, description, [])["title"]
 
     def write(items: list, first: bool) -> str:
@@ -189,7 +188,7 @@ def timelinejs_json(request: Request, session: SessionDep, params: FilterQuery):
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
 def embed(request: Request, session: SessionDep, params: FilterQuery):
     """A compact view of the filtered timeline, made to sit in an iframe on another site."""
-    timeline_filter = parse_filter(params, session)
+    timeline_filter = parse_filter(params, queries.stats(session))
     size = request.app.state.settings.page_size
     return templates.TemplateResponse(
         request,
@@ -198,6 +197,6 @@ def embed(request: Request, session: SessionDep, params: FilterQuery):
             "filter": timeline_filter,
             "page": queries.list_events(session, timeline_filter, PageRequest(None, size)),
             "total": queries.count_events(session, timeline_filter),
-            "description": describe_filter(session, timeline_filter),
+            "description": timeline_filter.describe(queries.stats(session)),
         },
     )

@@ -8,7 +8,7 @@ from app.caching import VARY
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
 from app.htmx import requested_fragment
-from app.overview import era_marks, overview_section
+from app.overview import era_marks, view_overview
 from app.routes.session import SessionDep
 from app.templating import templates
 
@@ -24,7 +24,9 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
     """The timeline: the whole page, or with htmx only the results (or the next page of them)."""
     fragment = requested_fragment(request.headers)
     try:
-        timeline_filter, page_request = parse_view(params, paging, session, request.app.state.settings.page_size)
+        timeline_filter, page_request = parse_view(
+            params, paging, queries.stats(session), request.app.state.settings.page_size
+        )
         invalid = None
     except InvalidFilter as error:
         timeline_filter, page_request, invalid = TimelineFilter(), None, error
@@ -56,10 +58,10 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
         if context["total"]:
-            context["overview"] = overview_section(session, timeline_filter)
+            context["overview"] = view_overview(session, timeline_filter)
             context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
             if len(timeline_filter.countries) == 2:
-                context["relation_path"] = "/relations/" + "-".join(queries.relation_order(*timeline_filter.countries))
+                context["relation_pair"] = timeline_filter.countries
         template = "_results.html" if fragment else "timeline.html"
     response = templates.TemplateResponse(request, template, {**context, "htmx": bool(fragment)}, status_code=status)
     # The same URL answers with a page or a fragment: caches must keep them apart.

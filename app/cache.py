@@ -1,0 +1,81 @@
+"""Everything kept in memory until the data changes, and the one rule that empties it.
+
+The rule: data changes only through an ingest, and every ingest that changes anything bumps
+`data_version.version` in its own transaction (app/ingest/pipeline.py). So every value computed
+from the data is kept under a key that holds its database and that version: once the version moves
+on, the old keys are never asked for again, and they leave as the least recently used. Nothing else
+invalidates a cache, and nothing needs to.
+
+- `results`: counts, facets, eras, overviews, word frequencies and country pairs, by filter;
+  2,048 entries.
+- `stats`: what the planner knows of the data (events per country and topic, names); 4 versions.
+- `openapi`: /openapi.json with the known countries and topics; 4 versions.
+- `ResponseCache`: rendered pages and API answers, by ETag (which holds the version) and
+  compression; `TIMELINE_RESPONSE_CACHE_MB`, counted as the memory entries really take.
+
+Each process keeps its own: several workers, or a PostgreSQL deployment, each find the version in
+the database, so they agree on what is current.
+"""
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from cachetools import LRUCache
+from starlette.types import Message
+
+T = TypeVar("T")
+
+# What a kept response costs beyond its body and its headers' bytes (the key, the message dict, the
+# cache's bookkeeping), plus each header's tuple and bytes objects. Measured with tracemalloc: an
+# entry with a tiny body and seven headers takes about 1,100 bytes; these count it as about 1,350.
+ENTRY_OVERHEAD_BYTES = 512
+HEADER_OVERHEAD_BYTES = 64
+
+
+class VersionedCache:
+    """Values by a key that starts with the database and the data version, least recently used out
+    first. Worker threads share it: a lock guards the cache, and a value is computed outside it (two
+    threads may compute the same value once; both get it)."""
+
+    def __init__(self, size: int):
+        self.entries: LRUCache = LRUCache(maxsize=size)
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self.lock:
+            if key in self.entries:
+                return self.entries[key]
+        value = compute()
+        with self.lock:
+            self.entries[key] = value
+        return value
+
+
+results = VersionedCache(2048)
+stats = VersionedCache(4)
+openapi = VersionedCache(4)
+
+
+class ResponseCache:
+    """Rendered responses by ETag and compression, least recently used first out, bounded by what
+    they really cost in memory. Used from the event loop only, so it needs no lock."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.entries: LRUCache = LRUCache(maxsize=max(max_bytes, 1), getsizeof=_entry_cost)
+
+    def get(self, key: tuple[str, bool]) -> tuple[Message, bytes] | None:
+        return self.entries.get(key)
+
+    def put(self, key: tuple[str, bool], start: Message, body: bytes) -> None:
+        entry = (start, body)
+        # One entry may take an eighth of the cache at most: a few large answers never push out the rest.
+        if _entry_cost(entry) <= self.max_bytes // 8:
+            self.entries[key] = entry
+
+
+def _entry_cost(entry: tuple[Message, bytes]) -> int:
+    start, body = entry
+    headers = sum(len(name) + len(value) + HEADER_OVERHEAD_BYTES for name, value in start["headers"])
+    return ENTRY_OVERHEAD_BYTES + len(body) + headers

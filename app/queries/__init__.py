@@ -1,0 +1,73 @@
+"""The reads every view is made of, by concern; `conditions` is the one query builder they share.
+
+Modules: `conditions` (a filter as SQL), `planner` (how it is applied), `events` (pages, one event,
+neighbours, revisions), `facets`, `overview`, `eras`, `chain`, `pairs`, `stats` (what the planner
+knows, and the cache reads go through), `views` (what they return) and `tables`.
+"""
+
+from app.queries.chain import CHAIN_DEPTH, CHAIN_SIZE, LINK_WORDS, chain
+from app.queries.eras import eras
+from app.queries.events import count_events, get_event, iter_events, list_events, neighbours, revisions
+from app.queries.facets import country_counts, country_facets, dataset_stats, topic_counts, topic_facets
+from app.queries.overview import MONTHS_SHOWN_BY_MONTH, overview, read_overview
+from app.queries.pairs import country_pairs, relation_order
+from app.queries.stats import Stats, data_version, stats
+from app.queries.views import (
+    Chain,
+    ChainItem,
+    CountryPair,
+    DatasetStats,
+    EraView,
+    EventPage,
+    EventView,
+    Facet,
+    LinkView,
+    Neighbours,
+    Overview,
+    Period,
+    RevisionView,
+    SourceView,
+    StatementView,
+)
+
+__all__ = [
+    "CHAIN_DEPTH",
+    "CHAIN_SIZE",
+    "LINK_WORDS",
+    "MONTHS_SHOWN_BY_MONTH",
+    "Chain",
+    "ChainItem",
+    "CountryPair",
+    "DatasetStats",
+    "EraView",
+    "EventPage",
+    "EventView",
+    "Facet",
+    "LinkView",
+    "Neighbours",
+    "Overview",
+    "Period",
+    "RevisionView",
+    "SourceView",
+    "Stats",
+    "StatementView",
+    "chain",
+    "count_events",
+    "country_counts",
+    "country_facets",
+    "country_pairs",
+    "data_version",
+    "dataset_stats",
+    "eras",
+    "get_event",
+    "iter_events",
+    "list_events",
+    "neighbours",
+    "overview",
+    "read_overview",
+    "relation_order",
+    "revisions",
+    "stats",
+    "topic_counts",
+    "topic_facets",
+]

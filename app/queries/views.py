@@ -1,0 +1,203 @@
+"""What the queries return: plain dataclasses the routes, templates and formats read."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from app.dates import partial_iso
+from app.filters import Cursor
+from app.models import LinkType, Precision
+
+
+@dataclass
+class SourceView:
+    url: str
+    title: str
+    headline: bool | None  # True: the title is the publisher's headline; False: a description
+    publisher: str | None
+    published_date: date | None
+
+
+@dataclass
+class LinkView:
+    type: LinkType
+    slug: str  # the other event's
+    title: str
+
+
+@dataclass
+class StatementView:
+    party: str
+    party_country: str | None
+    text: str
+    said_on: date | None
+    said_on_precision: Precision | None
+    source: SourceView
+
+
+@dataclass
+class EventView:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    start_date: date
+    date_precision: Precision
+    end_date: date | None
+    end_precision: Precision | None
+    location: str | None
+    tone: int | None
+    importance: int
+    created_at: datetime
+    updated_at: datetime
+    countries: list[tuple[str, str]] = field(default_factory=list)  # (code, name) of the parties
+    concerns: list[tuple[str, str]] = field(default_factory=list)  # countries it bears on, not a party
+    topics: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+    sources: list[SourceView] = field(default_factory=list)
+    # Filled only where asked for (`details=True`): the event page, the API and the exports.
+    links: list[LinkView] = field(default_factory=list)  # declared on this event
+    linked_from: list[LinkView] = field(default_factory=list)  # declared on others, to this one
+    statements: list[StatementView] = field(default_factory=list)
+    revision_count: int = 0
+    last_revised: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self.date_precision = Precision(self.date_precision)
+        if self.end_precision is not None:
+            self.end_precision = Precision(self.end_precision)
+
+
+@dataclass
+class EventPage:
+    items: list[EventView]
+    next_cursor: Cursor | None
+
+
+@dataclass
+class Facet:
+    key: str
+    name: str
+    total: int  # events carrying it, in the whole database
+    matching: int  # events it would match, given the other filters
+
+
+@dataclass
+class DatasetStats:
+    events: int
+    topics: int
+    first_year: int | None
+    last_year: int | None
+    sources: int
+    primary_sources: int  # on a host of seeds/primary-domains.txt
+
+    @property
+    def sources_per_event(self) -> float:
+        return self.sources / self.events if self.events else 0.0
+
+    @property
+    def primary_share(self) -> float:
+        return self.primary_sources / self.sources if self.sources else 0.0
+
+
+@dataclass
+class Neighbours:
+    previous: EventView | None
+    next: EventView | None
+
+
+@dataclass
+class Change:
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass
+class RevisionView:
+    """What one ingest changed in an event."""
+
+    number: int
+    changed_at: datetime
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class ChainItem:
+    """An event of a chain, and how it links to the event through which the chain reached it."""
+
+    slug: str
+    title: str
+    start_date: date
+    date_precision: Precision
+    end_date: date | None
+    end_precision: Precision | None
+    relation: str  # "led to", "followed up by"…
+    via_slug: str
+    via_title: str
+
+    def __post_init__(self) -> None:
+        self.date_precision = Precision(self.date_precision)
+        if self.end_precision is not None:
+            self.end_precision = Precision(self.end_precision)
+
+
+@dataclass
+class Chain:
+    before: list[ChainItem]
+    after: list[ChainItem]
+
+
+@dataclass(frozen=True)
+class EraView:
+    slug: str
+    name: str
+    description: str
+    start_date: date
+    date_precision: Precision
+    end_date: date
+    end_precision: Precision
+    last_date: date
+    countries: tuple[str, ...]
+
+    @property
+    def from_text(self) -> str:  # from= and to= of the view narrowed to the era
+        return partial_iso(self.start_date, self.date_precision)
+
+    @property
+    def to_text(self) -> str:
+        return partial_iso(self.end_date, self.end_precision)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One bar of the overview: a year ("2020") or a month ("2020-06"), as from= and to= write it."""
+
+    key: str
+    start: date
+    last: date
+    events: int
+    rated: int  # events that have a tone
+    tone_total: int
+
+    @property
+    def tone(self) -> float | None:
+        """The average tone of the events that have one."""
+        return self.tone_total / self.rated if self.rated else None
+
+
+@dataclass(frozen=True)
+class Overview:
+    unit: str  # "year" or "month"
+    periods: list[Period]  # every period of the range in order, empty ones included
+    events: int  # the events the bars count
+    left_out: int  # matching events outside the bars: begun before the range, or (by month) dated to a year
+
+
+@dataclass(frozen=True)
+class CountryPair:
+    """Two countries with events in common, in the order of their relation page's address."""
+
+    first: str
+    second: str
+    first_name: str
+    second_name: str
+    events: int
