@@ -103,7 +103,8 @@ def _event_findings(item: RawItem, record: EventRecord, names: dict[str, str]) -
             )
     speakers = {said.party_country for said in record.statements or () if said.party_country}
     heard = speakers & set(record.countries)
-    if heard and len(heard) < len(record.countries):
+    # One side's account only: of several parties, just one is heard.
+    if len(heard) == 1 and len(record.countries) > 1:
         silent = ", ".join(sorted(set(record.countries) - heard))
         yield Finding(
             "warning",
