@@ -1,5 +1,6 @@
 """create_app(): routers, static files, middleware, error handlers."""
 
+import asyncio
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -48,9 +49,16 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     )
     # The app only reads: a replica, when there is one, serves it.
     read_url = app_settings.database_read_url or app_settings.database_url
-    # Each worker thread holds at most one connection, only while its route runs (SessionDep) or while
-    # it reads one batch of a streamed export: so threads never wait for connections.
-    app.state.engine = make_engine(read_url, app_settings.worker_threads, query_seconds=app_settings.query_seconds)
+    # The costliest reads run a few at a time, so that a burst of them leaves threads and CPU for
+    # every other request: word searches (app/routes/session.py) and the batches of streamed exports.
+    costly_reads = max(1, app_settings.worker_threads // 4)
+    app.state.search_slots = asyncio.Semaphore(costly_reads)
+    app.state.export_threads = anyio.CapacityLimiter(costly_reads)
+    # Each request thread holds at most one connection, only while its route runs (SessionDep), and so
+    # does each export thread while it reads one batch: so threads never wait for connections.
+    app.state.engine = make_engine(
+        read_url, app_settings.worker_threads + costly_reads, query_seconds=app_settings.query_seconds
+    )
     # The data version (read before every GET) and the health check run on threads and connections of
     # their own, so that they answer at once while every request thread is busy with a long query.
     app.state.quick_engine = make_engine(read_url, pool_size=2, query_seconds=app_settings.query_seconds)

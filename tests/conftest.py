@@ -49,8 +49,11 @@ class SQLiteBackend:
             connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
         engine.dispose()
 
-    def new_database(self, folder: Path, name: str) -> str:
-        return f"sqlite:///{folder / f'{name}.db'}"
+    def new_database(self, folder: Path, name: str, migrated: bool = False) -> str:
+        url = f"sqlite:///{folder / f'{name}.db'}"
+        if migrated:
+            self.migrate(url)
+        return url
 
     def migrate(self, url: str) -> None:
         shutil.copyfile(self.template, make_url(url).database)
@@ -86,9 +89,10 @@ class PostgresBackend:
         with self.admin.connect() as connection:
             connection.exec_driver_sql(statement)
 
-    def new_database(self, folder: Path, name: str) -> str:
+    def new_database(self, folder: Path, name: str, migrated: bool = False) -> str:
         database = f"{self.prefix}_{uuid.uuid4().hex[:10]}"
-        self._execute(f'CREATE DATABASE "{database}"')
+        template = f' TEMPLATE "{self.template}"' if migrated else ""
+        self._execute(f'CREATE DATABASE "{database}"{template}')
         return self._url(database)
 
     def migrate(self, url: str) -> None:
@@ -131,9 +135,7 @@ def new_database(backend, tmp_path) -> Callable[..., str]:
     made: list[str] = []
 
     def make(name: str = "timeline", migrated: bool = False) -> str:
-        url = backend.new_database(tmp_path, name)
-        if migrated:
-            backend.migrate(url)
+        url = backend.new_database(tmp_path, name, migrated)
         made.append(url)
         return url
 
@@ -143,14 +145,14 @@ def new_database(backend, tmp_path) -> Callable[..., str]:
 
 
 @pytest.fixture
-def database_url(new_database) -> str:
-    """An empty database: nothing migrated yet."""
-    return new_database()
+def database_url(new_database, request) -> str:
+    """An empty database: nothing migrated yet. A test that takes `engine` gets it migrated at once
+    (a copy of the template, rather than an empty database replaced by one)."""
+    return new_database(migrated="engine" in request.fixturenames)
 
 
 @pytest.fixture
-def engine(database_url, backend):
-    backend.migrate(database_url)
+def engine(database_url):
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
@@ -171,9 +173,8 @@ def client(seeded_engine, database_url):
 @pytest.fixture(scope="session")
 def shared_database_url(backend, tmp_path_factory) -> str:
     """One database per backend, seeded once with the reference dataset, for the tests that only read."""
-    url = backend.new_database(tmp_path_factory.mktemp("shared"), "shared")
+    url = backend.new_database(tmp_path_factory.mktemp("shared"), "shared", migrated=True)
     try:
-        backend.migrate(url)
         engine = make_engine(url)
         ingest(engine, [REFERENCE])
         engine.dispose()

@@ -216,3 +216,25 @@ def test_the_calendar_of_a_large_view_holds_its_first_events_and_says_so(client,
     assert response.text.count("BEGIN:VEVENT") == 3
     assert "(the first 3 of 11 events)" in response.text.replace("\r\n ", "")
     assert response.headers["x-total-count"] == "11"
+
+
+@pytest.fixture
+def searches_all_busy(shared_database_url):
+    """An app whose one search slot is taken, as by a search that has not finished."""
+    app = create_app(Settings(database_url=shared_database_url, worker_threads=4, query_seconds=0.2))
+    with TestClient(app) as client:
+        client.portal.call(app.state.search_slots.acquire)
+        yield client
+        app.state.search_slots.release()
+
+
+def test_a_search_that_waits_past_the_time_limit_for_a_slot_answers_503(searches_all_busy):
+    response = searches_all_busy.get("/api/events?q=talks")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert "Too many word searches" in response.json()["detail"]
+
+
+def test_other_requests_do_not_wait_for_the_search_slots(searches_all_busy):
+    assert searches_all_busy.get("/?country=IN").status_code == 200
+    assert searches_all_busy.get("/api/events?country=IN").status_code == 200

@@ -124,10 +124,11 @@ async def _stream(
 ) -> AsyncIterator[str]:
     """A view's export, a batch at a time: `write(items, first)` turns each batch into text.
 
-    Each batch is read and written on a worker thread with a session of its own, closed before the
-    text is sent: while a client is slow to read, it holds no thread and no database connection.
+    Each batch is read and written on a thread kept for exports, with a session of its own, closed
+    before the text is sent: while a client is slow to read, it holds no thread and no database connection.
     """
     engine = request.app.state.engine
+    export_threads = request.app.state.export_threads
 
     def next_batch(after, size: int):
         with Session(engine) as session:
@@ -137,7 +138,7 @@ async def _stream(
     after, written = None, 0
     while True:
         size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - written)
-        page, text = await anyio.to_thread.run_sync(next_batch, after, size)
+        page, text = await anyio.to_thread.run_sync(next_batch, after, size, limiter=export_threads)
         yield text
         written += len(page.items)
         if page.next_cursor is None or written == limit:
