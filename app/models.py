@@ -7,6 +7,8 @@ never subclassed.
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from annotated_types import Ge, Le
+from pydantic import ConfigDict, ValidationInfo, field_validator
 from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
@@ -52,6 +54,9 @@ class TopicRead(TopicBase):
 
 
 class EventBase(SQLModel):
+    """An event's own fields and their bounds, declared once: the table, the views the queries return,
+    the API's read model and the ingest record all derive from it, and the formats iterate its fields."""
+
     slug: str = Field(max_length=120, unique=True, index=True)
     title: str = Field(max_length=300)
     summary: str = Field(sa_type=Text)
@@ -64,6 +69,19 @@ class EventBase(SQLModel):
     importance: int = Field(default=2, ge=1, le=3, description="1 key event, 2 notable, 3 minor")
 
 
+def _bounds_check(name: str) -> CheckConstraint:
+    """The database's check of an EventBase field's bounds, written from the field's own ge and le."""
+    metadata = EventBase.model_fields[name].metadata
+    low = next(rule.ge for rule in metadata if isinstance(rule, Ge))
+    high = next(rule.le for rule in metadata if isinstance(rule, Le))
+    return CheckConstraint(f"{name} BETWEEN {low} AND {high}", name=f"ck_event_{name}")
+
+
+def _absolute_url(path: str, info: ValidationInfo) -> str:
+    """A view's page path as the read model's absolute URL: the caller passes the site's address as context."""
+    return info.context["site_url"] + path if info.context else path
+
+
 class Event(EventBase, table=True):
     __table_args__ = (
         # Keyset pages walk (start_date, id) in either direction.
@@ -71,8 +89,8 @@ class Event(EventBase, table=True):
         # The overview groups events by month with their tone: from this index, without reading rows.
         Index("ix_event_overview", "start_date", "date_precision", "tone"),
         CheckConstraint("date_precision IN ('day', 'month', 'year')", name="ck_event_date_precision"),
-        CheckConstraint("tone BETWEEN -2 AND 2", name="ck_event_tone"),
-        CheckConstraint("importance BETWEEN 1 AND 3", name="ck_event_importance"),
+        _bounds_check("tone"),
+        _bounds_check("importance"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -149,10 +167,14 @@ class Source(SourceBase, table=True):
 
 
 class SourceRead(SourceBase):
-    pass
+    model_config = ConfigDict(from_attributes=True)
 
 
 class EventRead(EventBase):
+    # Built from a view: `EventRead.model_validate(view, context={"site_url": ...})`. (No docstring:
+    # it would become the schema's description in /openapi.json.)
+    model_config = ConfigDict(from_attributes=True)
+
     url: str = Field(description="The event's page")
     countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes of the countries the event involves")
     concerns: list[str] = Field(
@@ -165,6 +187,14 @@ class EventRead(EventBase):
     statements: list["StatementRead"] = Field(description="What each party said about the event")
     revision_count: int = Field(description="How many ingests have changed the event since it was added")
     last_revised: datetime | None = Field(description="When the last of them ran (UTC), or null")
+
+    _absolute_url = field_validator("url")(_absolute_url)
+
+    @field_validator("countries", "concerns", "topics", mode="before")
+    @classmethod
+    def _keys(cls, value: object) -> object:
+        """Views pair each country code or topic slug with its name; the API gives the keys."""
+        return [pair[0] if isinstance(pair, tuple) else pair for pair in value] if isinstance(value, list) else value
 
 
 class EraBase(SQLModel):
@@ -189,10 +219,6 @@ class EraCountry(SQLModel, table=True):
 
     era_slug: str = Field(sa_column=Column(String(120), ForeignKey("era.slug", ondelete="CASCADE"), primary_key=True))
     country_code: str = Field(sa_column=Column(String(2), ForeignKey("country.code"), primary_key=True))
-
-
-class EraRead(EraBase):
-    countries: list[str]
 
 
 class LinkType(StrEnum):
@@ -224,9 +250,13 @@ class EventLink(EventLinkBase, table=True):
 
 
 class LinkRead(EventLinkBase):
+    model_config = ConfigDict(from_attributes=True)
+
     slug: str = Field(description="The other event")
     title: str
     url: str = Field(description="The other event's page")
+
+    _absolute_url = field_validator("url")(_absolute_url)
 
 
 class StatementBase(SQLModel):
@@ -260,6 +290,8 @@ class Statement(StatementBase, table=True):
 
 
 class StatementRead(StatementBase):
+    model_config = ConfigDict(from_attributes=True)
+
     source: SourceRead
 
 
@@ -278,10 +310,6 @@ class Revision(RevisionBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False))
-
-
-class RevisionRead(RevisionBase):
-    pass
 
 
 EventRead.model_rebuild()

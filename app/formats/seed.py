@@ -4,7 +4,7 @@ This is how a database moves between backends (SQLite to PostgreSQL): export, th
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -12,32 +12,30 @@ from sqlmodel import Session
 from app import queries
 from app.dates import partial_iso
 from app.filters import TimelineFilter
+from app.formats import EVENT_FIELDS, REQUIRED_FIELDS
 from app.models import Country, Topic
+
+# How a field that is not written as it is stored appears in a seed file; None leaves it out.
+_SEED_VALUES: dict[str, Callable[[queries.EventView], object]] = {
+    "start_date": lambda item: partial_iso(item.start_date, item.date_precision),
+    "date_precision": lambda item: None,  # start_date's form says it
+    "end_date": lambda item: partial_iso(item.end_date, item.end_precision) if item.end_date else None,
+    "countries": lambda item: [code for code, _ in item.countries],
+    "concerns": lambda item: [code for code, _ in item.concerns],
+    "topics": lambda item: [slug for slug, _ in item.topics],
+    "sources": lambda item: [_source_data(cited) for cited in item.sources],
+    "links": lambda item: [{"type": link.type.value, "to": link.slug} for link in item.links],
+    "statements": lambda item: [_statement_data(said) for said in item.statements],
+}
 
 
 def event_data(item: queries.EventView) -> dict:
-    data = {
-        "slug": item.slug,
-        "title": item.title,
-        "summary": item.summary,
-        "start_date": partial_iso(item.start_date, item.date_precision),
-    }
-    if item.end_date is not None:
-        data["end_date"] = partial_iso(item.end_date, item.end_precision)
-    if item.location:
-        data["location"] = item.location
-    data["countries"] = [code for code, _ in item.countries]
-    if item.concerns:
-        data["concerns"] = [code for code, _ in item.concerns]
-    data["topics"] = [slug for slug, _ in item.topics]
-    if item.tone is not None:
-        data["tone"] = item.tone
-    data["importance"] = item.importance
-    data["sources"] = [_source_data(cited) for cited in item.sources]
-    if item.links:
-        data["links"] = [{"type": link.type.value, "to": link.slug} for link in item.links]
-    if item.statements:
-        data["statements"] = [_statement_data(said) for said in item.statements]
+    """The event as a seed file gives it: optional fields that are unset or empty are left out."""
+    data = {}
+    for name in EVENT_FIELDS:
+        value = _SEED_VALUES[name](item) if name in _SEED_VALUES else getattr(item, name)
+        if name in REQUIRED_FIELDS or value not in (None, "", []):
+            data[name] = value
     return data
 
 

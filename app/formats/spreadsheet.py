@@ -3,32 +3,23 @@ the statements of a view's events, one row each (an export only)."""
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 
 from app.dates import partial_iso
+from app.formats import EVENT_FIELDS, REQUIRED_FIELDS
+from app.models import EventBase
 from app.queries import EventView, StatementView
 
+SOURCE_COLUMNS = ["source_urls", "source_titles", "source_headlines", "source_publishers", "source_published"]
+# EVENT_FIELDS as columns: the sources spread over five, no statements (they have their own export),
+# and the event's page last.
 COLUMNS = [
-    "slug",
-    "title",
-    "summary",
-    "start_date",
-    "date_precision",
-    "end_date",
-    "location",
-    "countries",
-    "concerns",
-    "topics",
-    "tone",
-    "importance",
-    "source_urls",
-    "source_titles",
-    "source_headlines",
-    "source_publishers",
-    "source_published",
-    "links",
-    "url",
-]
+    column
+    for name in EVENT_FIELDS
+    if name != "statements"
+    for column in (SOURCE_COLUMNS if name == "sources" else [name])
+] + ["url"]
 REQUIRED_COLUMNS = ["slug", "title", "start_date", "countries", "topics", "source_urls"]
 LIST_SEPARATOR = ";"
 # Several sources share one cell each for URLs, titles and publishers, one per line.
@@ -37,34 +28,44 @@ SOURCE_SEPARATOR = "\n"
 HEADLINE_CELLS = {True: "headline", False: "description", None: ""}
 # Spreadsheets run a cell starting with one of these as a formula; a leading apostrophe keeps it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-TEXT_COLUMNS = {"slug", "title", "summary", "location", "source_titles", "source_publishers"}
+# The columns of free text: every text field of the event, and the sources' titles and publishers.
+TEXT_COLUMNS = {name for name, field in EventBase.model_fields.items() if field.annotation in (str, str | None)} | {
+    "source_titles",
+    "source_publishers",
+}
+# Fields read from a cell as a number; the record refuses what is not one.
+NUMBER_FIELDS = {name for name, field in EventBase.model_fields.items() if field.annotation in (int, int | None)}
+LIST_FIELDS = {"countries", "concerns", "topics", "sources", "links", "statements"}
+
+
+# How a field that is not written as it is stored appears in its cells.
+_CELLS: dict[str, Callable[[EventView], str]] = {
+    "start_date": lambda item: partial_iso(item.start_date, item.date_precision),
+    "end_date": lambda item: partial_iso(item.end_date, item.end_precision) if item.end_date else "",
+    "countries": lambda item: LIST_SEPARATOR.join(code for code, _ in item.countries),
+    "concerns": lambda item: LIST_SEPARATOR.join(code for code, _ in item.concerns),
+    "topics": lambda item: LIST_SEPARATOR.join(slug for slug, _ in item.topics),
+    "source_urls": lambda item: SOURCE_SEPARATOR.join(s.url for s in item.sources),
+    "source_titles": lambda item: SOURCE_SEPARATOR.join(s.title for s in item.sources),
+    "source_headlines": lambda item: SOURCE_SEPARATOR.join(HEADLINE_CELLS[s.headline] for s in item.sources),
+    "source_publishers": lambda item: SOURCE_SEPARATOR.join(s.publisher or "" for s in item.sources),
+    "source_published": lambda item: SOURCE_SEPARATOR.join(_iso(s.published_date) for s in item.sources),
+    "links": lambda item: LIST_SEPARATOR.join(f"{link.type.value}:{link.slug}" for link in item.links),
+}
 
 
 def event_row(item: EventView, page_url: str) -> dict[str, str]:
-    row = {
-        "slug": item.slug,
-        "title": item.title,
-        "summary": item.summary,
-        "start_date": partial_iso(item.start_date, item.date_precision),
-        "date_precision": item.date_precision.value,
-        "end_date": partial_iso(item.end_date, item.end_precision) if item.end_date else "",
-        "location": item.location or "",
-        "countries": LIST_SEPARATOR.join(code for code, _ in item.countries),
-        "concerns": LIST_SEPARATOR.join(code for code, _ in item.concerns),
-        "topics": LIST_SEPARATOR.join(slug for slug, _ in item.topics),
-        "tone": "" if item.tone is None else str(item.tone),
-        "importance": str(item.importance),
-        "source_urls": SOURCE_SEPARATOR.join(s.url for s in item.sources),
-        "source_titles": SOURCE_SEPARATOR.join(s.title for s in item.sources),
-        "source_headlines": SOURCE_SEPARATOR.join(HEADLINE_CELLS[s.headline] for s in item.sources),
-        "source_publishers": SOURCE_SEPARATOR.join(s.publisher or "" for s in item.sources),
-        "source_published": SOURCE_SEPARATOR.join(
-            s.published_date.isoformat() if s.published_date else "" for s in item.sources
-        ),
-        "links": LIST_SEPARATOR.join(f"{link.type.value}:{link.slug}" for link in item.links),
-        "url": page_url,
-    }
+    row = {name: _CELLS[name](item) if name in _CELLS else _cell(getattr(item, name)) for name in COLUMNS[:-1]}
+    row["url"] = page_url
     return {name: _defuse(value) if name in TEXT_COLUMNS else value for name, value in row.items()}
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 STATEMENT_COLUMNS = [
@@ -105,7 +106,7 @@ def _statement_row(item: EventView, said: StatementView, page_url: str) -> dict[
         "source_title": said.source.title,
         "source_headline": HEADLINE_CELLS[said.source.headline],
         "source_publisher": said.source.publisher or "",
-        "source_published": said.source.published_date.isoformat() if said.source.published_date else "",
+        "source_published": _iso(said.source.published_date),
         "event_url": page_url,
     }
 
@@ -130,29 +131,11 @@ def record_data(row: dict[str, str]) -> dict:
     for name in TEXT_COLUMNS.intersection(cell):
         if cell[name].startswith("'"):
             cell[name] = _restore(cell[name])
-    urls = _split(cell.get("source_urls"), SOURCE_SEPARATOR)
-    titles = _split(cell.get("source_titles"), SOURCE_SEPARATOR, keep_empty=True)
-    headlines = _split(cell.get("source_headlines"), SOURCE_SEPARATOR, keep_empty=True)
-    publishers = _split(cell.get("source_publishers"), SOURCE_SEPARATOR, keep_empty=True)
-    published = _split(cell.get("source_published"), SOURCE_SEPARATOR, keep_empty=True)
-    sources = [
-        {
-            "url": url,
-            "title": titles[i] if i < len(titles) and titles[i] else url,
-            "headline": _headline(headlines[i]) if i < len(headlines) and headlines[i] else None,
-            "publisher": publishers[i] if i < len(publishers) and publishers[i] else None,
-            "published": published[i] if i < len(published) and published[i] else None,
-        }
-        for i, url in enumerate(urls)
-    ]
-    data = {
-        "slug": cell.get("slug", ""),
-        "title": cell.get("title", ""),
-        "summary": cell.get("summary", ""),
-        "start_date": cell.get("start_date", ""),
+    data: dict = {name: cell.get(name, "") for name in _REQUIRED_TEXT}
+    data |= {
         "countries": _split(cell.get("countries"), LIST_SEPARATOR),
         "topics": _split(cell.get("topics"), LIST_SEPARATOR),
-        "sources": sources,
+        "sources": _sources(cell),
     }
     if "concerns" in row:
         # As for links: a file without the column leaves what is stored alone.
@@ -160,13 +143,37 @@ def record_data(row: dict[str, str]) -> dict:
     if "links" in row:
         # A file without the column leaves the stored links alone; an empty cell means none.
         data["links"] = [_link(entry) for entry in _split(cell.get("links"), LIST_SEPARATOR)]
-    for name in ("end_date", "location", "date_precision"):
-        if name in cell:
-            data[name] = cell[name]
-    for name in ("tone", "importance"):
-        if name in cell:
-            data[name] = _number(cell[name])
+    for name in _OPTIONAL_FIELDS.intersection(cell):
+        data[name] = _number(cell[name]) if name in NUMBER_FIELDS else cell[name]
     return data
+
+
+# Read from their cells as they are, an empty string when absent: the record says what is missing.
+_REQUIRED_TEXT = [name for name in REQUIRED_FIELDS if name not in LIST_FIELDS]
+_OPTIONAL_FIELDS = {name for name in EVENT_FIELDS if name not in LIST_FIELDS and name not in _REQUIRED_TEXT}
+
+
+def _sources(cell: dict[str, str]) -> list[dict]:
+    """The source cells, a line each, as the record's sources: a source without a title is titled by its URL."""
+    urls = _split(cell.get("source_urls"), SOURCE_SEPARATOR)
+    titles, headlines, publishers, published = (
+        _split(cell.get(name), SOURCE_SEPARATOR, keep_empty=True) for name in SOURCE_COLUMNS[1:]
+    )
+    return [
+        {
+            "url": url,
+            "title": _line(titles, i) or url,
+            "headline": _headline(headline) if (headline := _line(headlines, i)) else None,
+            "publisher": _line(publishers, i),
+            "published": _line(published, i),
+        }
+        for i, url in enumerate(urls)
+    ]
+
+
+def _line(lines: list[str], i: int) -> str | None:
+    """The i-th line of a cell, None when it is missing or empty."""
+    return lines[i] if i < len(lines) and lines[i] else None
 
 
 # The column where each record field's problem is reported, for people who edit the CSV.

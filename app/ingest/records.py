@@ -1,12 +1,14 @@
 """The validated records every reader produces, whatever the file format."""
 
 from datetime import date
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
 
 from app.dates import InvalidDate, parse_partial_date, period_end
 from app.models import SLUG_PATTERN as SLUG
-from app.models import LinkType, Precision
+from app.models import EventBase, LinkType, Precision
 
 # A scheme, a host, and no white space anywhere.
 HTTP_URL = r"^(?i:https?)://[^\s/?#@]+(?:[/?#]\S*)?$"
@@ -102,22 +104,32 @@ class DatedRecord(Record):
         return value
 
 
-class EventRecord(DatedRecord):
-    slug: str = Field(pattern=SLUG)
-    title: str = Field(min_length=1, max_length=300, pattern=ONE_LINE)
-    summary: str = Field(min_length=1, max_length=5000, pattern=TEXT)
+def _with_rules(name: str, **rules: Any) -> Any:
+    """EventBase's field, its bounds as declared there, with the rules a file's input must also meet."""
+    return FieldInfo.merge_field_infos(EventBase.model_fields[name], Field(**rules))
+
+
+class EventRecord(DatedRecord, EventBase):
+    """An event as files give it: EventBase's fields (a new plain field arrives here with its bounds),
+    dates as partial-date text, and the event's lists."""
+
+    slug: str = _with_rules("slug", pattern=SLUG)
+    title: str = _with_rules("title", min_length=1, pattern=ONE_LINE)
+    summary: str = _with_rules("summary", min_length=1, max_length=5000, pattern=TEXT)
     start_date: str
     # Optional: the form of start_date already says it; when given, the two must agree.
     date_precision: Precision | None = None
     end_date: str | None = None
-    location: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
+    # The form of end_date says its precision: not a field of the files.
+    end_precision: ClassVar[None] = None
+    location: str | None = _with_rules("location", pattern=ONE_LINE)
+    tone: int | None = _with_rules("tone", strict=True)
+    importance: int = _with_rules("importance", strict=True)
     countries: list[str] = Field(min_length=1, max_length=50)
     # Countries the event bears on directly without involving them (China's export controls, India).
     # None: the file's format cannot say, as for links.
     concerns: list[str] | None = Field(default=None, max_length=50)
     topics: list[str] = Field(min_length=1, max_length=50)
-    tone: int | None = Field(default=None, ge=-2, le=2, strict=True)
-    importance: int = Field(default=2, ge=1, le=3, strict=True)
     sources: list[SourceRecord] = Field(min_length=1, max_length=50)
     # None: the file's format cannot say (CSV has no statements, TimelineJS neither links nor
     # statements), so ingest keeps what is stored. Seed files say it always: absent means none.

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, func, select, tuple_
 from sqlmodel import Session
 
 from app.filters import Cursor, PageRequest, TimelineFilter
-from app.models import SLUG_PATTERN, CountryRole, LinkType, Precision
+from app.models import SLUG_PATTERN, CountryRole
 from app.queries.planner import filtered
 from app.queries.stats import Stats, cached, stats
 from app.queries.tables import event, event_country, event_link, event_topic, revision, source, statement
@@ -22,21 +22,8 @@ from app.queries.views import (
     StatementView,
 )
 
-_EVENT_COLUMNS = [
-    event.c.id,
-    event.c.slug,
-    event.c.title,
-    event.c.summary,
-    event.c.start_date,
-    event.c.date_precision,
-    event.c.end_date,
-    event.c.end_precision,
-    event.c.location,
-    event.c.tone,
-    event.c.importance,
-    event.c.created_at,
-    event.c.updated_at,
-]
+# The view's own columns: EventView's fields that the event table holds.
+_EVENT_COLUMNS = [event.c[name] for name in EventView.model_fields if name in event.c]
 
 
 _EVENT_FIELD_NAMES = [column.name for column in _EVENT_COLUMNS]
@@ -143,7 +130,7 @@ def _with_relations(session: Session, rows, details: bool = False) -> list[Event
     items = []
     for row in rows:
         values = row._mapping
-        item = EventView(**{name: values[name] for name in _EVENT_FIELD_NAMES})
+        item = EventView.model_validate({name: values[name] for name in _EVENT_FIELD_NAMES})
         item.countries = _named_countries(values["country_codes"], known)
         item.concerns = _named_countries(values["concern_codes"], known)
         slugs = (values["topic_slugs"] or "").split(",")
@@ -151,9 +138,7 @@ def _with_relations(session: Session, rows, details: bool = False) -> list[Event
         items.append(item)
     by_id = {item.id: item for item in items}
     for row in session.execute(_SOURCES_OF, {"ids": list(by_id)}):
-        by_id[row.event_id].sources.append(
-            SourceView(row.url, row.title, row.headline, row.publisher, row.published_date)
-        )
+        by_id[row.event_id].sources.append(SourceView.model_validate(row, from_attributes=True))
     if details:
         _add_details(session, by_id)
     return items
@@ -212,17 +197,13 @@ def _add_details(session: Session, by_id: dict[int, EventView]) -> None:
     """Links both ways, statements and revision counts of these events: four queries, whatever their number."""
     ids = {"ids": list(by_id)}
     for row in session.execute(_LINKS_FROM, ids):
-        by_id[row.event_id].links.append(LinkView(LinkType(row.type), row.slug, row.title))
+        by_id[row.event_id].links.append(LinkView.model_validate(row, from_attributes=True))
     for row in session.execute(_LINKS_TO, ids):
-        by_id[row.target_id].linked_from.append(LinkView(LinkType(row.type), row.slug, row.title))
+        by_id[row.target_id].linked_from.append(LinkView.model_validate(row, from_attributes=True))
     for row in session.execute(_STATEMENTS_OF, ids):
-        cited = SourceView(
-            row.source_url, row.source_title, row.source_headline, row.source_publisher, row.source_published_date
-        )
-        precision = Precision(row.said_on_precision) if row.said_on_precision else None
-        by_id[row.event_id].statements.append(
-            StatementView(row.party, row.party_country, row.text, row.said_on, precision, cited)
-        )
+        said = row._mapping
+        cited = {name: said[f"source_{name}"] for name in SourceView.model_fields}
+        by_id[row.event_id].statements.append(StatementView.model_validate({**said, "source": cited}))
     for event_id, count, last in session.execute(_REVISIONS_OF, ids):
         by_id[event_id].revision_count, by_id[event_id].last_revised = count, last
 

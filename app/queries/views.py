@@ -5,65 +5,46 @@ from datetime import date, datetime
 
 from app.dates import partial_iso
 from app.filters import Cursor
-from app.models import LinkType, Precision
+from app.models import EventBase, EventLinkBase, Precision, SourceBase, StatementBase
 
 
-@dataclass
-class SourceView:
-    url: str
-    title: str
-    headline: bool | None  # True: the title is the publisher's headline; False: a description
-    publisher: str | None
-    published_date: date | None
+class SourceView(SourceBase):
+    pass
 
 
-@dataclass
-class LinkView:
-    type: LinkType
+class LinkView(EventLinkBase):
     slug: str  # the other event's
     title: str
 
+    @property
+    def url(self) -> str:  # the other event's page
+        return f"/events/{self.slug}"
 
-@dataclass
-class StatementView:
-    party: str
-    party_country: str | None
-    text: str
-    said_on: date | None
-    said_on_precision: Precision | None
+
+class StatementView(StatementBase):
     source: SourceView
 
 
-@dataclass
-class EventView:
+class EventView(EventBase):
+    """An event as the pages, formats and API read it: the model's fields, with names and relations."""
+
     id: int
-    slug: str
-    title: str
-    summary: str
-    start_date: date
-    date_precision: Precision
-    end_date: date | None
-    end_precision: Precision | None
-    location: str | None
-    tone: int | None
-    importance: int
     created_at: datetime
     updated_at: datetime
-    countries: list[tuple[str, str]] = field(default_factory=list)  # (code, name) of the parties
-    concerns: list[tuple[str, str]] = field(default_factory=list)  # countries it bears on, not a party
-    topics: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
-    sources: list[SourceView] = field(default_factory=list)
+    countries: list[tuple[str, str]] = []  # (code, name) of the parties
+    concerns: list[tuple[str, str]] = []  # countries it bears on, not a party
+    topics: list[tuple[str, str]] = []  # (slug, name)
+    sources: list[SourceView] = []
     # Filled only where asked for (`details=True`): the event page, the API and the exports.
-    links: list[LinkView] = field(default_factory=list)  # declared on this event
-    linked_from: list[LinkView] = field(default_factory=list)  # declared on others, to this one
-    statements: list[StatementView] = field(default_factory=list)
+    links: list[LinkView] = []  # declared on this event
+    linked_from: list[LinkView] = []  # declared on others, to this one
+    statements: list[StatementView] = []
     revision_count: int = 0
     last_revised: datetime | None = None
 
-    def __post_init__(self) -> None:
-        self.date_precision = Precision(self.date_precision)
-        if self.end_precision is not None:
-            self.end_precision = Precision(self.end_precision)
+    @property
+    def url(self) -> str:  # the event's page
+        return f"/events/{self.slug}"
 
 
 @dataclass

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app import queries
 from app.errors import EventNotFound
 from app.filters import FilterQuery, PageQuery, TimelineFilter, parse_view
-from app.models import CountryRead, EventRead, LinkRead, SourceRead, StatementRead, TopicRead
+from app.models import CountryRead, EventRead, TopicRead
 from app.routes.session import SessionDep
 from app.templating import site_url, timeline_url
 
@@ -49,42 +49,7 @@ class EventList(BaseModel):
 
 
 def event_read(request: Request, item: queries.EventView) -> EventRead:
-    return EventRead(
-        slug=item.slug,
-        url=site_url(request, f"/events/{item.slug}"),
-        title=item.title,
-        summary=item.summary,
-        start_date=item.start_date,
-        date_precision=item.date_precision,
-        end_date=item.end_date,
-        end_precision=item.end_precision,
-        location=item.location,
-        tone=item.tone,
-        importance=item.importance,
-        countries=[code for code, _ in item.countries],
-        concerns=[code for code, _ in item.concerns],
-        topics=[slug for slug, _ in item.topics],
-        sources=[SourceRead(**vars(s)) for s in item.sources],
-        links=[_link_read(request, link) for link in item.links],
-        linked_from=[_link_read(request, link) for link in item.linked_from],
-        statements=[
-            StatementRead(
-                party=said.party,
-                party_country=said.party_country,
-                text=said.text,
-                said_on=said.said_on,
-                said_on_precision=said.said_on_precision,
-                source=SourceRead(**vars(said.source)),
-            )
-            for said in item.statements
-        ],
-        revision_count=item.revision_count,
-        last_revised=item.last_revised,
-    )
-
-
-def _link_read(request: Request, link: queries.LinkView) -> LinkRead:
-    return LinkRead(type=link.type, slug=link.slug, title=link.title, url=site_url(request, f"/events/{link.slug}"))
+    return EventRead.model_validate(item, context={"site_url": site_url(request, "")})
 
 
 @router.get("/events", response_model=EventList, response_model_by_alias=True)
