@@ -7,6 +7,7 @@ validators refuse a value in words; `app.validation_messages` turns its errors i
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -136,6 +137,10 @@ FilterQuery = Annotated[_FilterQueryParams, Query()]
 PageQuery = Annotated[PageParams, Query()]
 
 
+# How describe() names an importance filter; 3 (every event) goes without saying.
+IMPORTANCE_WORDS = {1: "key events", 2: "key and notable events"}
+
+
 class KnownNames(Protocol):
     """The countries and topics the data knows, by key (queries.Stats is one)."""
 
@@ -195,24 +200,23 @@ class TimelineFilter:
 
     def describe(self, known: KnownNames) -> str:
         """The filter in words, for feed and calendar titles: 'India and China · Border · from 2020'."""
-        parts = []
-        if self.countries:
-            parts.append(" and ".join(known.country_names.get(code, code) for code in self.countries))
-        if self.topics:
-            parts.append(" or ".join(known.topic_names.get(slug, slug) for slug in self.topics))
+        parts = [
+            " and ".join(known.country_names.get(code, code) for code in self.countries),
+            " or ".join(known.topic_names.get(slug, slug) for slug in self.topics),
+            self._period_words(),
+            f"“{self.q}”" if self.q else "",
+            IMPORTANCE_WORDS.get(self.importance, ""),
+        ]
+        return " · ".join(part for part in parts if part) or "all events"
+
+    def _period_words(self) -> str:
         if self.from_text and self.to_text:
-            parts.append(f"{self.from_text} to {self.to_text}")
-        elif self.from_text:
-            parts.append(f"from {self.from_text}")
-        elif self.to_text:
-            parts.append(f"until {self.to_text}")
-        if self.q:
-            parts.append(f"“{self.q}”")
-        if self.importance == 1:
-            parts.append("key events")
-        elif self.importance == 2:
-            parts.append("key and notable events")
-        return " · ".join(parts) or "all events"
+            return f"{self.from_text} to {self.to_text}"
+        if self.from_text:
+            return f"from {self.from_text}"
+        if self.to_text:
+            return f"until {self.to_text}"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -242,7 +246,9 @@ def parse_view(
     return values.timeline_filter(), PageRequest(values.after, values.limit or default_size)
 
 
-def _known_keys(plural: str, unknown: str, normal_form, names_of) -> AfterValidator:
+def _known_keys(
+    plural: str, unknown: str, normal_form: Callable[[str], str], names_of: Callable[[KnownNames], dict[str, str]]
+) -> AfterValidator:
     """Codes or slugs the data knows, in their normal case, each once; at most MAX_REPEATED."""
 
     def check(values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
