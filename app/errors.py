@@ -9,7 +9,6 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.db import is_time_limit
-from app.filters import InvalidFilter
 from app.templating import templates
 
 logger = logging.getLogger("timeline")
@@ -67,16 +66,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def relation_not_found(request: Request, error: RelationNotFound):
         return _error_response(request, 404, error.message)
 
-    @app.exception_handler(InvalidFilter)
-    async def invalid_filter(request: Request, error: InvalidFilter):
-        # Pages render their own form with the messages; this answers the API and exports.
-        detail = [{"loc": ["query", e.param], "msg": e.message, "type": "value_error"} for e in error.errors]
-        if _wants_json(request):
-            return JSONResponse({"detail": detail}, status_code=422)
-        return _error_response(request, 422, str(error))
-
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, error: RequestValidationError):
+        # filters.InvalidFilter is one too: pages render their own form with its messages, and
+        # this answers the API and exports.
         detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
         if _wants_json(request):
             return JSONResponse({"detail": detail}, status_code=422)

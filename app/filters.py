@@ -1,17 +1,24 @@
 """TimelineFilter: the query string of every timeline view, parsed and validated.
 
-The page, its htmx fragments, the JSON API and every export read their filters through
-`filter_params` and `parse_filter`, so one URL means the same selection everywhere.
+The page, its htmx fragments, the JSON API and every export take their filters as `FilterQuery`
+(and paged views `PageQuery`) and read them through `parse_filter` or `parse_view`, so one URL
+means the same selection everywhere. Parsing is a typed pydantic model (`_FilterValues`) whose
+validators refuse a value in words; `app.validation_messages` turns its errors into messages.
 """
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Annotated, Literal, Protocol
 
-from fastapi import Depends, Query
+from fastapi import Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
 
 from app.dates import InvalidDate, parse_partial_date, period_end
+from app.validation_messages import message
 
 MAX_REPEATED = 20
 MAX_QUERY_LENGTH = 200
@@ -21,9 +28,10 @@ MAX_PAGE_SIZE = 200
 MAX_SEARCH_TERMS = 8
 MIN_PREFIX_LETTERS = 3
 
-# The patterns below are both what the parser accepts and what /openapi.json promises, so that a
-# generated request that fits the schema is answered, and one that does not is refused. Digits are
-# [0-9]: Python's \d also takes other scripts' digits ("٥٥٥٥" would be the year 5555).
+# The patterns below are what /openapi.json promises, so that a generated request that fits the
+# schema is answered, and one that does not is refused; DATE_PATTERN accepts exactly the dates
+# parse_partial_date reads (tests/test_filters.py holds them to it). Digits are [0-9]: Python's \d
+# also takes other scripts' digits ("٥٥٥٥" would be the year 5555).
 _YEAR = r"(?!0000)[0-9]{4}"
 _LEAP_YEAR = r"(?!0000)(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
 _MONTH_DAY = (
@@ -35,10 +43,8 @@ DATE_PATTERN = rf"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2]))?|{_YEAR}-{_MONTH_DAY}|{_LEAP
 LIMIT_PATTERN = rf"^(?:[1-9][0-9]?|1[0-9][0-9]|{MAX_PAGE_SIZE})?$"
 # A cursor is the last event's date (as a day number) and id: opaque, and valid for any digits.
 CURSOR_PATTERN = r"^(?:[0-9]{1,7}_[0-9]{1,18})?$"
-_DATE = re.compile(DATE_PATTERN)
 _LIMIT = re.compile(LIMIT_PATTERN)
 _CURSOR = re.compile(CURSOR_PATTERN)
-
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _SEARCH_TERM = re.compile(r'"([^"]*)"?|(\S+)')
@@ -52,102 +58,87 @@ class SearchTerm:
     prefix: bool = False
 
 
-@dataclass(frozen=True)
-class FilterError:
-    param: str
-    message: str
+class InvalidFilter(RequestValidationError):
+    """Query parameters the timeline refuses, each with its message: a request validation error
+    like any other, so one handler answers it, while a page shows each message by its field."""
 
-
-class InvalidFilter(Exception):
-    def __init__(self, errors: list[FilterError]):
-        super().__init__("; ".join(f"{e.param}: {e.message}" for e in errors))
-        self.errors = errors
+    @classmethod
+    def of(cls, error: ValidationError) -> "InvalidFilter":
+        return cls(
+            [
+                {"loc": ("query", *detail["loc"]), "msg": message(detail), "type": detail["type"]}
+                for detail in error.errors()
+            ]
+        )
 
     def for_param(self) -> dict[str, str]:
-        return {error.param: error.message for error in self.errors}
+        return {str(error["loc"][-1]): error["msg"] for error in self.errors()}
 
 
-@dataclass(frozen=True)
-class FilterParams:
-    """The raw query string, as typed by a person or pasted from a link."""
+class FilterParams(BaseModel):
+    """The filter part of the query string, as typed by a person or pasted from a link.
 
-    country: list[str] = field(default_factory=list)
-    topic: list[str] = field(default_factory=list)
-    date_from: str | None = None
-    date_to: str | None = None
-    q: str | None = None
-    importance: str | None = None
-    order: str | None = None
+    Kept as text, so that a form refused can be shown again as it was filled in.
+    """
 
+    # By name too, for callers in Python; the query string itself takes only the names below.
+    model_config = ConfigDict(validate_by_name=True)
 
-@dataclass(frozen=True)
-class PageParams:
-    after: str | None = None
-    limit: str | None = None
-
-
-def filter_params(
-    country: Annotated[
-        list[str],
-        Query(
-            description="ISO 3166-1 alpha-2 code, any case; repeat for events involving all of them",
-            json_schema_extra={"maxItems": MAX_REPEATED},
-        ),
-    ] = [],  # noqa: B006 - FastAPI copies query defaults
-    topic: Annotated[
-        list[str],
-        Query(description="Topic slug; repeat for events on any of them", json_schema_extra={"maxItems": MAX_REPEATED}),
-    ] = [],  # noqa: B006
-    date_from: Annotated[
-        str | None,
-        Query(
-            alias="from",
-            description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive; an event counts if the period it covers overlaps",
-            json_schema_extra={"pattern": DATE_PATTERN},
-        ),
-    ] = None,
-    date_to: Annotated[
-        str | None,
-        Query(
-            alias="to",
-            description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive",
-            json_schema_extra={"pattern": DATE_PATTERN},
-        ),
-    ] = None,
-    q: Annotated[
-        str | None,
-        Query(
-            description='Words that must all appear in the title or summary; "quoted phrases"; prefix*',
-            json_schema_extra={"maxLength": MAX_QUERY_LENGTH},
-        ),
-    ] = None,
-    importance: Annotated[
-        str | None,
-        Query(description="1 = key events only, 2 = key and notable", json_schema_extra={"enum": ["", "1", "2", "3"]}),
-    ] = None,
-    order: Annotated[
-        str | None,
-        Query(description="asc (oldest first, the default) or desc", json_schema_extra={"enum": ["", "asc", "desc"]}),
-    ] = None,
-) -> FilterParams:
-    return FilterParams(country, topic, date_from, date_to, q, importance, order)
+    country: list[str] = Field(
+        [],
+        description="ISO 3166-1 alpha-2 code, any case; repeat for events involving all of them",
+        json_schema_extra={"maxItems": MAX_REPEATED},
+    )
+    topic: list[str] = Field(
+        [], description="Topic slug; repeat for events on any of them", json_schema_extra={"maxItems": MAX_REPEATED}
+    )
+    date_from: str | None = Field(
+        None,
+        alias="from",
+        description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive; an event counts if the period it covers overlaps",
+        json_schema_extra={"pattern": DATE_PATTERN},
+    )
+    date_to: str | None = Field(
+        None,
+        alias="to",
+        description="YYYY, YYYY-MM or YYYY-MM-DD; inclusive",
+        json_schema_extra={"pattern": DATE_PATTERN},
+    )
+    q: str | None = Field(
+        None,
+        description='Words that must all appear in the title or summary; "quoted phrases"; prefix*',
+        json_schema_extra={"maxLength": MAX_QUERY_LENGTH},
+    )
+    importance: str | None = Field(
+        None, description="1 = key events only, 2 = key and notable", json_schema_extra={"enum": ["", "1", "2", "3"]}
+    )
+    order: str | None = Field(
+        None, description="asc (oldest first, the default) or desc", json_schema_extra={"enum": ["", "asc", "desc"]}
+    )
 
 
-def page_params(
-    after: Annotated[
-        str | None,
-        Query(description="Cursor from the previous page's `next` link", json_schema_extra={"pattern": CURSOR_PATTERN}),
-    ] = None,
-    limit: Annotated[
-        str | None,
-        Query(description=f"Events per page, 1 to {MAX_PAGE_SIZE}", json_schema_extra={"pattern": LIMIT_PATTERN}),
-    ] = None,
-) -> PageParams:
-    return PageParams(after, limit)
+class _FilterQueryParams(FilterParams):
+    # An unknown parameter such as ?date_from= is ignored, as it always was.
+    model_config = ConfigDict(validate_by_name=False)
 
 
-FilterQuery = Annotated[FilterParams, Depends(filter_params)]
-PageQuery = Annotated[PageParams, Depends(page_params)]
+class PageParams(BaseModel):
+    after: str | None = Field(
+        None,
+        description="Cursor from the previous page's `next` link",
+        json_schema_extra={"pattern": CURSOR_PATTERN},
+    )
+    limit: str | None = Field(
+        None, description=f"Events per page, 1 to {MAX_PAGE_SIZE}", json_schema_extra={"pattern": LIMIT_PATTERN}
+    )
+
+
+FilterQuery = Annotated[_FilterQueryParams, Query()]
+PageQuery = Annotated[PageParams, Query()]
+
+
+# How describe() names an importance filter; 3 (every event) goes without saying.
+IMPORTANCE_WORDS = {1: "key events", 2: "key and notable events"}
 
 
 class KnownNames(Protocol):
@@ -209,24 +200,23 @@ class TimelineFilter:
 
     def describe(self, known: KnownNames) -> str:
         """The filter in words, for feed and calendar titles: 'India and China · Border · from 2020'."""
-        parts = []
-        if self.countries:
-            parts.append(" and ".join(known.country_names.get(code, code) for code in self.countries))
-        if self.topics:
-            parts.append(" or ".join(known.topic_names.get(slug, slug) for slug in self.topics))
+        parts = [
+            " and ".join(known.country_names.get(code, code) for code in self.countries),
+            " or ".join(known.topic_names.get(slug, slug) for slug in self.topics),
+            self._period_words(),
+            f"“{self.q}”" if self.q else "",
+            IMPORTANCE_WORDS.get(self.importance, ""),
+        ]
+        return " · ".join(part for part in parts if part) or "all events"
+
+    def _period_words(self) -> str:
         if self.from_text and self.to_text:
-            parts.append(f"{self.from_text} to {self.to_text}")
-        elif self.from_text:
-            parts.append(f"from {self.from_text}")
-        elif self.to_text:
-            parts.append(f"until {self.to_text}")
-        if self.q:
-            parts.append(f"“{self.q}”")
-        if self.importance == 1:
-            parts.append("key events")
-        elif self.importance == 2:
-            parts.append("key and notable events")
-        return " · ".join(parts) or "all events"
+            return f"{self.from_text} to {self.to_text}"
+        if self.from_text:
+            return f"from {self.from_text}"
+        if self.to_text:
+            return f"until {self.to_text}"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -237,90 +227,142 @@ class PageRequest:
 
 def parse_filter(params: FilterParams, known: KnownNames) -> TimelineFilter:
     """The filter of a view that is not paged (exports, facets)."""
-    timeline_filter, errors = _parse_filter(params, known)
-    if errors:
-        raise InvalidFilter(errors)
-    return timeline_filter
+    try:
+        values = _FilterValues.model_validate(params.model_dump(by_alias=True), context=known)
+    except ValidationError as error:
+        raise InvalidFilter.of(error) from None
+    return values.timeline_filter()
 
 
 def parse_view(
     params: FilterParams, paging: PageParams, known: KnownNames, default_size: int
 ) -> tuple[TimelineFilter, PageRequest]:
     """The filter and page position of a paged view, reporting every problem at once."""
-    timeline_filter, errors = _parse_filter(params, known)
-    page, page_errors = _parse_page(paging, default_size)
-    if errors or page_errors:
-        raise InvalidFilter(errors + page_errors)
-    return timeline_filter, page
+    query = params.model_dump(by_alias=True) | paging.model_dump()
+    try:
+        values = _ViewValues.model_validate(query, context=known)
+    except ValidationError as error:
+        raise InvalidFilter.of(error) from None
+    return values.timeline_filter(), PageRequest(values.after, values.limit or default_size)
 
 
-def _parse_filter(params: FilterParams, known_names: KnownNames) -> tuple[TimelineFilter, list[FilterError]]:
-    errors: list[FilterError] = []
+def _known_keys(
+    plural: str, unknown: str, normal_form: Callable[[str], str], names_of: Callable[[KnownNames], dict[str, str]]
+) -> AfterValidator:
+    """Codes or slugs the data knows, in their normal case, each once; at most MAX_REPEATED."""
 
-    countries = _unique(code.upper() for code in params.country if code)
-    topics = _unique(slug.lower() for slug in params.topic if slug)
-    if len(params.country) > MAX_REPEATED:
-        errors.append(FilterError("country", f"at most {MAX_REPEATED} countries can be combined"))
-    elif countries:
-        known = known_names.country_names
-        unknown = [code for code in params.country if code and code.upper() not in known]
-        if unknown:
-            errors.append(FilterError("country", f"unknown country code {', '.join(map(repr, unknown[:5]))}"))
-    if len(params.topic) > MAX_REPEATED:
-        errors.append(FilterError("topic", f"at most {MAX_REPEATED} topics can be combined"))
-    elif topics:
-        known = known_names.topic_names
-        unknown = [slug for slug in params.topic if slug and slug.lower() not in known]
-        if unknown:
-            errors.append(FilterError("topic", f"unknown topic {', '.join(map(repr, unknown[:5]))}"))
+    def check(values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if len(values) > MAX_REPEATED:
+            raise ValueError(f"at most {MAX_REPEATED} {plural} can be combined")
+        known = names_of(info.context)
+        refused = [value for value in values if value and normal_form(value) not in known]
+        if refused:
+            raise ValueError(f"{unknown} {', '.join(map(repr, refused[:5]))}")
+        return tuple(dict.fromkeys(normal_form(value) for value in values if value))
 
-    date_from = date_to = None
-    from_text, to_text = params.date_from or None, params.date_to or None
-    if from_text:
-        if _DATE.fullmatch(from_text):
-            date_from = parse_partial_date(from_text)[0]
-        else:
-            errors.append(FilterError("from", _date_problem(from_text)))
-    if to_text:
-        if _DATE.fullmatch(to_text):
-            date_to = period_end(*parse_partial_date(to_text))
-        else:
-            errors.append(FilterError("to", _date_problem(to_text)))
+    return AfterValidator(check)
 
-    q = params.q or None
-    if q and len(q) > MAX_QUERY_LENGTH:
-        errors.append(FilterError("q", f"at most {MAX_QUERY_LENGTH} characters"))
-    elif q:
-        # Control and format characters (escapes, NULs, direction overrides) search for nothing.
-        q = " ".join(_CONTROL.sub(" ", q).split())
-        if not _WORD.search(q):
-            # Only punctuation: nothing to search for, so no search.
-            q = None
-        elif len(_search_terms(q)) > MAX_SEARCH_TERMS:
-            errors.append(FilterError("q", f'at most {MAX_SEARCH_TERMS} words or "phrases" can be combined'))
 
-    importance = None
-    if params.importance:
-        if params.importance in ("1", "2", "3"):
-            importance = int(params.importance)
-        else:
-            errors.append(FilterError("importance", f"{params.importance[:20]!r} is not 1, 2 or 3"))
+def _partial_date(text: str | None) -> str | None:
+    """A partial date as written, once it is known to be one; empty means none."""
+    if not text:
+        return None
+    if text.strip() != text:
+        raise ValueError(f"{text[:40]!r} has spaces around it")
+    try:
+        parse_partial_date(text)
+    except InvalidDate as error:
+        raise ValueError(str(error)) from None
+    return text
 
-    order = params.order or "asc"
-    if order not in ("asc", "desc"):
-        errors.append(FilterError("order", f"{params.order[:20]!r} is not 'asc' or 'desc'"))
 
-    return TimelineFilter(
-        countries=tuple(countries),
-        topics=tuple(topics),
-        date_from=date_from,
-        date_to=date_to,
-        from_text=from_text,
-        to_text=to_text,
-        q=q,
-        importance=importance,
-        order=order if not errors else "asc",  # type: ignore[arg-type]
-    ), errors
+def _search_text(q: str | None) -> str | None:
+    """The words to search for, tidied; none when q holds no word."""
+    if not q:
+        return None
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ValueError(f"at most {MAX_QUERY_LENGTH} characters")
+    # Control and format characters (escapes, NULs, direction overrides) search for nothing.
+    q = " ".join(_CONTROL.sub(" ", q).split())
+    if not _WORD.search(q):
+        return None  # only punctuation: nothing to search for, so no search
+    if len(_search_terms(q)) > MAX_SEARCH_TERMS:
+        raise ValueError(f'at most {MAX_SEARCH_TERMS} words or "phrases" can be combined')
+    return q
+
+
+def _importance(text: str | None) -> int | None:
+    if not text:
+        return None
+    if text not in ("1", "2", "3"):
+        raise ValueError(f"{text[:20]!r} is not 1, 2 or 3")
+    return int(text)
+
+
+def _order(text: str | None) -> str:
+    if not text:
+        return "asc"
+    if text not in ("asc", "desc"):
+        raise ValueError(f"{text[:20]!r} is not 'asc' or 'desc'")
+    return text
+
+
+def _cursor(text: str | None) -> Cursor | None:
+    if not text:
+        return None
+    if not _CURSOR.fullmatch(text):
+        raise ValueError(f"{text[:40]!r} is not a cursor from a `next` link")
+    day_number, event_id = text.split("_")
+    # Out-of-range day numbers clamp: a cursor past the end simply has no page after it.
+    day = min(max(int(day_number), 1), date.max.toordinal())
+    return Cursor(date.fromordinal(day), int(event_id))
+
+
+def _page_size(text: str | None) -> int | None:
+    if not text:
+        return None
+    if not _LIMIT.fullmatch(text):
+        raise ValueError(f"{text[:20]!r} is not a number from 1 to {MAX_PAGE_SIZE}")
+    return int(text)
+
+
+PartialDateText = Annotated[str | None, BeforeValidator(_partial_date)]
+
+
+class _FilterValues(BaseModel):
+    """The filter's parameters as typed values, validated with the known names as context."""
+
+    model_config = ConfigDict(frozen=True)
+
+    country: Annotated[
+        tuple[str, ...], _known_keys("countries", "unknown country code", str.upper, attrgetter("country_names"))
+    ]
+    topic: Annotated[tuple[str, ...], _known_keys("topics", "unknown topic", str.lower, attrgetter("topic_names"))]
+    date_from: PartialDateText = Field(alias="from")
+    date_to: PartialDateText = Field(alias="to")
+    q: Annotated[str | None, BeforeValidator(_search_text)]
+    importance: Annotated[Literal[1, 2, 3] | None, BeforeValidator(_importance)]
+    order: Annotated[Literal["asc", "desc"], BeforeValidator(_order)]
+
+    def timeline_filter(self) -> TimelineFilter:
+        return TimelineFilter(
+            countries=self.country,
+            topics=self.topic,
+            date_from=parse_partial_date(self.date_from)[0] if self.date_from else None,
+            date_to=period_end(*parse_partial_date(self.date_to)) if self.date_to else None,
+            from_text=self.date_from,
+            to_text=self.date_to,
+            q=self.q,
+            importance=self.importance,
+            order=self.order,
+        )
+
+
+class _ViewValues(_FilterValues):
+    """A paged view's parameters: the filter's, and the page position after them."""
+
+    after: Annotated[Cursor | None, BeforeValidator(_cursor)]
+    limit: Annotated[int | None, BeforeValidator(_page_size)]
 
 
 def _search_terms(q: str) -> list[SearchTerm]:
@@ -333,37 +375,3 @@ def _search_terms(q: str) -> list[SearchTerm]:
             prefix = text.endswith("*") and len(words[-1]) >= MIN_PREFIX_LETTERS
             terms[SearchTerm(" ".join(words), prefix)] = None
     return list(terms)
-
-
-def _date_problem(text: str) -> str:
-    if text.strip() != text:
-        return f"{text[:40]!r} has spaces around it"
-    try:
-        parse_partial_date(text)
-    except InvalidDate as error:
-        return str(error)
-    return f"{text[:40]!r} is not a date between 0001 and 9999"
-
-
-def _parse_page(params: PageParams, default_size: int) -> tuple[PageRequest, list[FilterError]]:
-    errors: list[FilterError] = []
-    after = None
-    if params.after:
-        if _CURSOR.fullmatch(params.after):
-            day_number, event_id = params.after.split("_")
-            # Out-of-range day numbers clamp: a cursor past the end simply has no page after it.
-            day = min(max(int(day_number), 1), date.max.toordinal())
-            after = Cursor(date.fromordinal(day), int(event_id))
-        else:
-            errors.append(FilterError("after", f"{params.after[:40]!r} is not a cursor from a `next` link"))
-    size = default_size
-    if params.limit:
-        if _LIMIT.fullmatch(params.limit):
-            size = int(params.limit)
-        else:
-            errors.append(FilterError("limit", f"{params.limit[:20]!r} is not a number from 1 to {MAX_PAGE_SIZE}"))
-    return PageRequest(after, size), errors
-
-
-def _unique(values) -> list[str]:
-    return list(dict.fromkeys(values))

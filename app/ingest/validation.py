@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
+from app import validation_messages
 from app.dates import parse_partial_date, period_end
 from app.ingest.readers import READERS, RawItem, ReaderOptions, ReadError
 from app.ingest.records import PATTERN_MESSAGES, CountryRecord, EraRecord, EventRecord, StatementRecord, TopicRecord
@@ -396,17 +398,8 @@ def _check_era_countries(run: _Run, records: list[tuple[EraRecord, RawItem]], kn
     return valid
 
 
-def _describe(item: RawItem, detail: dict) -> str:
+def _describe(item: RawItem, detail: ErrorDetails) -> str:
     """One Pydantic error as 'field: what is wrong', with the offending value where it helps."""
     parts = [str(part + 1) if isinstance(part, int) else str(part) for part in detail["loc"]]
     path = ".".join([item.field_name(parts[0]), *parts[1:]]) if parts else "item"
-    message = detail["msg"].removeprefix("Value error, ")
-    if detail["type"] == "missing":
-        return f"{path}: is required"
-    if detail["type"] == "extra_forbidden":
-        return f"{path}: is not a known field"
-    if detail["type"] == "string_pattern_mismatch" and detail["ctx"]["pattern"] in PATTERN_MESSAGES:
-        return f"{path}: {str(detail['input'])[:60]!r} {PATTERN_MESSAGES[detail['ctx']['pattern']]}"
-    if detail["type"] != "value_error" and not isinstance(detail.get("input"), dict | list):
-        return f"{path}: {str(detail.get('input'))[:60]!r}: {message}"
-    return f"{path}: {message}"
+    return f"{path}: {validation_messages.message(detail, PATTERN_MESSAGES)}"
