@@ -5,8 +5,21 @@ import sys
 import tempfile
 from pathlib import Path
 
+import uvicorn
+from sqlalchemy import make_url
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
 from app.config import PROJECT_DIR, settings
+from app.db import make_engine
+from app.formats.seed import database_document
+from app.ingest import IngestFailed, ingest
+from app.ingest.check import check
+from app.ingest.reader_process import ReaderProcessFailed
+from app.ingest.readers import ReaderOptions
 from app.logs import configure_logging
+from app.migrations import current_revision, head_revision, upgrade
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,43 +63,35 @@ def main(argv: list[str] | None = None) -> int:
         "export-db": _export_db,
         "serve": _serve,
     }
-    return commands_by_name[args.command](args)
+    try:
+        return commands_by_name[args.command](args)
+    except _DatabaseUnusable as problem:
+        print(problem, file=sys.stderr)
+        return 1
+
+
+class _DatabaseUnusable(Exception):
+    """Why the database cannot be used yet: printed by `main`, which exits with 1."""
 
 
 def _migrate(_args) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.migrations import upgrade
-
     try:
         upgrade(settings.database_url)
     except SQLAlchemyError as error:
-        print(_database_problem(settings.database_url, error), file=sys.stderr)
-        return 1
+        raise _DatabaseUnusable(_database_problem(settings.database_url, error)) from error
     print("database is up to date")
     return 0
 
 
 def _ingest(args) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.db import make_engine
-    from app.ingest import IngestFailed, ingest
-    from app.ingest.readers import ReaderOptions
-    from app.ingest.validation import ReaderProcessFailed
-
-    engine = make_engine(settings.database_url)
-    problem = _schema_problem(engine)
-    if problem:
-        print(problem, file=sys.stderr)
-        return 1
+    engine = _database()
     paths = args.paths or [_default_seeds()]
+    options = ReaderOptions(
+        countries=tuple(code.upper() for code in args.country),
+        sources=tuple(args.source),
+        topic=args.topic,
+    )
     try:
-        options = ReaderOptions(
-            countries=tuple(code.upper() for code in args.country),
-            sources=tuple(args.source),
-            topic=args.topic,
-        )
         report = ingest(engine, paths, dry_run=args.dry_run, options=options)
     except IngestFailed as failure:
         for error in failure.errors:
@@ -106,9 +111,6 @@ def _ingest(args) -> int:
 
 
 def _check(args) -> int:
-    from app.ingest import IngestFailed
-    from app.ingest.check import check
-
     try:
         report = check(args.paths or [_default_seeds()])
     except IngestFailed as failure:
@@ -121,35 +123,20 @@ def _check(args) -> int:
 
 
 def _export_db(args) -> int:
-    from sqlmodel import Session
-
-    from app.db import make_engine
-    from app.formats.seed import database_document
-
-    engine = make_engine(settings.database_url)
-    problem = _schema_problem(engine)
-    if problem:
-        print(problem, file=sys.stderr)
-        return 1
-    with Session(engine) as session, args.out.open("w", encoding="utf-8") as file:
-        for chunk in database_document(session):
-            file.write(chunk)
-    engine.dispose()
+    engine = _database()
+    try:
+        with Session(engine) as session, args.out.open("w", encoding="utf-8") as file:
+            for chunk in database_document(session):
+                file.write(chunk)
+    finally:
+        engine.dispose()
     print(f"wrote {args.out}; load it elsewhere with `timeline ingest {args.out}`")
     return 0
 
 
 def _serve(args) -> int:
-    import uvicorn
-
-    from app.db import make_engine
-
-    engine = make_engine(settings.database_url)
-    problem = _schema_problem(engine)
-    engine.dispose()
-    if problem:
-        print(problem, file=sys.stderr)
-        return 1
+    # Only the check: each worker makes its own engine.
+    _database().dispose()
     # The app logs each request itself (timeline.access), with its duration.
     uvicorn.run(
         "app.main:create_app",
@@ -169,12 +156,18 @@ def _default_seeds() -> Path:
     return seeds.relative_to(Path.cwd()) if seeds.is_relative_to(Path.cwd()) else seeds
 
 
-def _schema_problem(engine) -> str | None:
+def _database() -> Engine:
+    """An engine on the configured database, once it is known to open and to be at the code's schema."""
+    engine = make_engine(settings.database_url)
+    problem = _schema_problem(engine)
+    if problem:
+        engine.dispose()
+        raise _DatabaseUnusable(problem)
+    return engine
+
+
+def _schema_problem(engine: Engine) -> str | None:
     """Why the database cannot be used yet, or None."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.migrations import current_revision, head_revision
-
     try:
         current = current_revision(engine)
     except SQLAlchemyError as error:
@@ -188,10 +181,8 @@ def _schema_problem(engine) -> str | None:
     return None
 
 
-def _database_problem(database_url: str, error) -> str:
+def _database_problem(database_url: str, error: SQLAlchemyError) -> str:
     """One line on why the database cannot be opened, and what to do about it."""
-    from sqlalchemy import make_url
-
     url = make_url(database_url)
     reason = " ".join(f"{error.__class__.__name__}: {getattr(error, 'orig', None) or error}".split())
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.db import make_engine
 from app.formats.seed import database_document
 from app.ingest import IngestFailed, ingest, validation
-from app.ingest.validation import ReaderProcessFailed
+from app.ingest.reader_process import ReaderProcessFailed
 from app.models import Event
 from tests.conftest import REFERENCE, write
 
@@ -101,7 +101,7 @@ def test_a_writer_that_fails_stops_the_reader_process_at_once(seeded_engine, tmp
     def broken(*args, **kwargs):
         raise RuntimeError("the writer broke")
 
-    monkeypatch.setattr("app.ingest.pipeline._upsert_event_chunk", broken)
+    monkeypatch.setattr("app.ingest.pipeline.upsert_events", broken)
     path = write(tmp_path, "one.csv", CSV_HEADER + "2021-new,New,Fine.,2021,,IN,border,,https://example.org/n\n")
     with pytest.raises(RuntimeError, match="the writer broke"):
         ingest(seeded_engine, [path], second_process=True)

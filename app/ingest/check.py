@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from app import sourcing
 from app.config import PROJECT_DIR
-from app.ingest.pipeline import find_files
+from app.ingest.files import find_files
 from app.ingest.readers import READERS, RawItem, ReaderOptions, ReadError
 from app.ingest.records import EventRecord, SourceRecord
 from app.ingest.validation import Known, check_files

@@ -187,21 +187,29 @@ def _json_int(text: str) -> int | str:
 
 def read_csv(path: Path, options: ReaderOptions) -> ReadDocument:
     """A header row with the export's columns, then one event per row, read from disk as needed."""
+    header = _csv_header(path)
+    if not [name for name in header if name.strip()]:
+        raise ReadError(f"{path}: the file is empty")
+    problems = _header_problems(header)
+    if problems:
+        raise ReadError(f"{path}:1: {'; '.join(problems)}; expected columns: {', '.join(spreadsheet.COLUMNS)}")
+    return ReadDocument([], _csv_rows(path))
+
+
+def _csv_header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as file:
         try:
-            header = next(csv.reader(file), [])
+            return next(csv.reader(file), [])
         except UnicodeDecodeError:
             raise _not_utf8(path) from None
         except csv.Error as error:  # a header cell over the csv module's field limit (128 KB)
             raise ReadError(f"{path}:1: the header row is not valid CSV: {error}") from None
-    if not [name for name in header if name.strip()]:
-        raise ReadError(f"{path}: the file is empty")
-    unknown = [name for name in header if name not in spreadsheet.COLUMNS]
-    missing = [name for name in spreadsheet.REQUIRED_COLUMNS if name not in header]
-    if unknown or missing:
-        problems = [f"unknown column {name!r}" for name in unknown] + [f"missing column {name!r}" for name in missing]
-        raise ReadError(f"{path}:1: {'; '.join(problems)}; expected columns: {', '.join(spreadsheet.COLUMNS)}")
-    return ReadDocument([], _csv_rows(path))
+
+
+def _header_problems(header: list[str]) -> list[str]:
+    unknown = [f"unknown column {name!r}" for name in header if name not in spreadsheet.COLUMNS]
+    missing = [f"missing column {name!r}" for name in spreadsheet.REQUIRED_COLUMNS if name not in header]
+    return unknown + missing
 
 
 _CSV_FIELD_NAMES = {name: f"column {column}" for name, column in spreadsheet.FIELD_COLUMNS.items()}
