@@ -1,4 +1,4 @@
-"""What templates/_overview.html draws, and where eras begin and end in a page of the timeline.
+"""What templates/_overview.html draws: a view's events per period, their tone, and its eras.
 
 The chart is standard SVG, laid out here so the template only writes attributes. Across, everything
 is a fraction of the width: the plot is a nested <svg> whose viewBox is one unit per period,
@@ -6,18 +6,17 @@ stretched to the width (preserveAspectRatio="none", strokes that do not scale), 
 percentages. Down, everything is in pixels. So the chart fills any width and its text keeps its size.
 """
 
-import bisect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlmodel import Session
 
 from app import queries
-from app.dates import format_date, format_span, partial_iso
-from app.filters import Cursor, TimelineFilter
+from app.dates import format_date, format_span
+from app.filters import TimelineFilter
 from app.models import Precision
-from app.queries import EraView, EventView, Overview, Period
-from app.templating import TONE_LABELS, timeline_url
+from app.queries import EraView, Overview, Period
+from app.templating import TONE_LABELS, era_url, timeline_url
 
 PLOT_HEIGHT = 160
 # The plot's share of the width; the rest, on the right, holds the tone scale's labels.
@@ -354,93 +353,3 @@ def _bands(eras: list[EraView], data: Overview, timeline_filter: TimelineFilter)
             )
         )
     return bands
-
-
-def era_url(timeline_filter: TimelineFilter, era: EraView) -> str:
-    """The view narrowed to an era's dates."""
-    return timeline_url(
-        timeline_filter.replace(
-            from_text=partial_iso(era.start_date, era.date_precision),
-            date_from=era.start_date,
-            to_text=partial_iso(era.end_date, era.end_precision),
-            date_to=era.last_date,
-        )
-    )
-
-
-@dataclass(frozen=True)
-class EraMark:
-    era: EraView
-    begins: bool
-    day: date
-    href: str  # the view narrowed to the era
-
-    @property
-    def when(self) -> str:
-        if self.begins:
-            return format_date(self.era.start_date, self.era.date_precision)
-        return format_date(self.era.end_date, self.era.end_precision)
-
-    @property
-    def when_iso(self) -> str:
-        return self.era.from_text if self.begins else self.era.to_text
-
-
-@dataclass
-class EraMarks:
-    """The era marks of one page of events, by the id of the event they go before or after."""
-
-    before: dict[int, list[EraMark]] = field(default_factory=dict)
-    after: dict[int, list[EraMark]] = field(default_factory=dict)
-
-
-def era_marks(
-    items: list[EventView],
-    eras: list[EraView],
-    timeline_filter: TimelineFilter,
-    after: Cursor | None,
-    last_page: bool,
-) -> EraMarks:
-    """Where eras begin and end among a page of events.
-
-    A mark sits where its day falls in the order of the events: a beginning before the events of its
-    day, an end after them. It goes with the event after it when they share a year (it is shown under
-    that year's heading), else with the event before it. Marks before the first event of the timeline
-    or after its last are outside the events shown, unless they fall on that event's day; marks after
-    the last event of a page that has a next one are shown at the top of the next page.
-    """
-    marks = EraMarks()
-    if not items or not eras:
-        return marks
-    sign = -1 if timeline_filter.order == "desc" else 1
-
-    def position(day: date, rank: int, event_id: int = 0) -> tuple:
-        # Events rank 1 within their day, beginnings 0 (before them), ends 2 (after them).
-        return (sign * day.toordinal(), sign * rank, sign * event_id)
-
-    keys = [position(item.start_date, 1, item.id) for item in items]
-    lower = position(after.start_date, 1, after.event_id) if after is not None else None
-    candidates = []
-    for era in eras:
-        href = era_url(timeline_filter, era)
-        candidates += [EraMark(era, True, era.start_date, href), EraMark(era, False, era.last_date, href)]
-    placed = sorted(
-        ((position(mark.day, 0 if mark.begins else 2), mark) for mark in candidates), key=lambda pair: pair[0]
-    )
-    for key, mark in placed:
-        if lower is not None and key <= lower:
-            continue
-        index = bisect.bisect_left(keys, key)
-        before_item = items[index - 1] if index > 0 else None
-        next_item = items[index] if index < len(items) else None
-        if next_item is None:
-            # After the page's last event: the next page shows it, or it is past the timeline's end.
-            if not last_page or mark.day != before_item.start_date:
-                continue
-        elif before_item is None and after is None and mark.day != next_item.start_date:
-            continue  # before the timeline's first event
-        if next_item is not None and (before_item is None or next_item.start_date.year == mark.day.year):
-            marks.before.setdefault(next_item.id, []).append(mark)
-        else:
-            marks.after.setdefault(before_item.id, []).append(mark)
-    return marks

@@ -12,7 +12,7 @@ from app.config import PROJECT_DIR
 from app.dates import format_date, format_span, partial_iso
 from app.filters import Cursor, TimelineFilter
 from app.models import Precision
-from app.queries import EventView, relation_order
+from app.queries import EraView, EventView, relation_order
 
 TONE_LABELS = {-2: "hostile", -1: "strained", 0: "neutral", 1: "cooperative", 2: "strongly cooperative"}
 IMPORTANCE_LABELS = {1: "key event", 2: "notable", 3: "minor"}
@@ -45,6 +45,18 @@ def timeline_url(timeline_filter: TimelineFilter | None = None, after: Cursor | 
     if after is not None:
         items.append(("after", str(after)))
     return f"{path}?{urlencode(items)}" if items else path
+
+
+def era_url(timeline_filter: TimelineFilter, era: EraView) -> str:
+    """The view narrowed to an era's dates."""
+    return timeline_url(
+        timeline_filter.replace(
+            from_text=partial_iso(era.start_date, era.date_precision),
+            date_from=era.start_date,
+            to_text=partial_iso(era.end_date, era.end_precision),
+            date_to=era.last_date,
+        )
+    )
 
 
 def relation_path(first: str, second: str) -> str:
