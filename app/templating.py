@@ -101,7 +101,32 @@ def signed(value: int) -> str:
     return f"+{value}" if value > 0 else str(value).replace("-", "\u2212")
 
 
-templates.env.filters.update(when=when, when_iso=when_iso, signed=signed, on_date=on_date, iso_date=iso_date)
+def average_tone(value: float) -> str:
+    """An average tone as shown: one decimal, signed, with a true minus ("+1.4", "0.0", "−0.5")."""
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text.replace("-", "\u2212")
+
+
+def coord(value: float) -> str:
+    """An SVG coordinate, short: two decimals at most."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
+
+
+def percent(fraction: float) -> str:
+    """A fraction of the width as an SVG percentage."""
+    return f"{coord(fraction * 100)}%"
+
+
+templates.env.filters.update(
+    when=when,
+    when_iso=when_iso,
+    signed=signed,
+    average_tone=average_tone,
+    coord=coord,
+    percent=percent,
+    on_date=on_date,
+    iso_date=iso_date,
+)
 templates.env.globals.update(
     timeline_url=timeline_url,
     by_year=by_year,
