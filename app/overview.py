@@ -194,7 +194,8 @@ def _tone_line(periods: list[Period]) -> list[TonePoint]:
 def _dots(tone_line: list[TonePoint], count: int, plot_top: int) -> list[Dot]:
     """A dot on every point of a short line, and on any point of a long one that joins no other."""
     dots = []
-    for point, following in zip(tone_line, [*tone_line[1:], None], strict=True):
+    for position, point in enumerate(tone_line):
+        following = tone_line[position + 1] if position + 1 < len(tone_line) else None
         alone = not point.joined and (following is None or not following.joined)
         if alone or count <= DOTS_UP_TO:
             dots.append(Dot(point.x / count * PLOT_WIDTH, plot_top + point.y))
