@@ -7,22 +7,28 @@ on, the old keys are never asked for again, and they leave as the least recently
 invalidates a cache, and nothing needs to.
 
 - `results`: counts, facets, eras, overviews, word frequencies and country pairs, by filter;
-  2,048 entries.
+  2,048 entries. Values are data, never rendered HTML.
 - `stats`: what the planner knows of the data (events per country and topic, names); 4 versions.
+  A session also keeps the one it read in `session.info`, so a request reads the version once.
 - `openapi`: /openapi.json with the known countries and topics; 4 versions.
-- `ResponseCache`: rendered pages and API answers, by ETag (which holds the version) and
-  compression; `TIMELINE_RESPONSE_CACHE_MB`, counted as the memory entries really take.
+- `ResponseCache`: whole rendered responses (pages, fragments, API answers), by ETag (which holds
+  the version) and compression; `TIMELINE_RESPONSE_CACHE_MB`, counted as the memory entries really
+  take. The only HTML kept is here, as whole responses.
 
 Each process keeps its own: several workers, or a PostgreSQL deployment, each find the version in
-the database, so they agree on what is current.
+the database (`current_version`), so they agree on what is current.
 """
 
 import threading
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from typing import TypeVar
 
 from cachetools import LRUCache
+from sqlalchemy import Connection, select
 from starlette.types import Message
+
+from app.models import DataVersion
 
 T = TypeVar("T")
 
@@ -42,7 +48,9 @@ class VersionedCache:
         self.entries: LRUCache = LRUCache(maxsize=size)
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, database: str, version: int, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value kept for `key` in this database at this data version, computed if there is none."""
+        key = (database, version, key)
         with self.lock:
             if key in self.entries:
                 return self.entries[key]
@@ -50,6 +58,12 @@ class VersionedCache:
         with self.lock:
             self.entries[key] = value
         return value
+
+
+def current_version(connection: Connection) -> tuple[int, datetime]:
+    """The data version every cache key holds, and when it last changed (before any ingest: 0)."""
+    row = connection.execute(select(DataVersion.version, DataVersion.changed_at)).first()
+    return (row.version, row.changed_at) if row else (0, datetime(1970, 1, 1))
 
 
 results = VersionedCache(2048)

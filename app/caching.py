@@ -14,16 +14,15 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders, State
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.cache import ResponseCache
+from app.cache import ResponseCache, current_version
 from app.config import PROJECT_DIR
 from app.htmx import requested_fragment
-from app.models import DataVersion
 
 # Shared caches may keep a page a minute and serve it stale while they revalidate.
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
@@ -56,12 +55,8 @@ class ConditionalGetMiddleware:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(UNVERSIONED_PATHS):
             await self.app(scope, receive, send)
             return
-        state = scope["app"].state
         try:
-            # Off the event loop, on threads of its own: requests busy with long queries do not delay it.
-            version, changed_at = await asyncio.get_running_loop().run_in_executor(
-                state.quick_reads, _data_version, state.quick_engine
-            )
+            version, changed_at = await _read_version(scope["app"].state)
         except SQLAlchemyError:
             # No version, no validators: the route answers as it can (a page that needs no data, or an error).
             await self.app(scope, receive, send)
@@ -70,19 +65,7 @@ class ConditionalGetMiddleware:
         tag = etag(scope, request_headers, version)
         last_modified = format_datetime(changed_at.replace(tzinfo=UTC), usegmt=True)
         if tag in _listed_tags(request_headers.get("if-none-match", "")):
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 304,
-                    "headers": [
-                        (b"etag", tag.encode()),
-                        (b"last-modified", last_modified.encode()),
-                        (b"cache-control", CACHE_CONTROL.encode()),
-                        (b"vary", f"{VARY}, Accept-Encoding".encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
+            await _send_not_modified(send, tag, last_modified)
             return
         # Kept as sent: compressed for clients that take gzip, plain for the others.
         cache_key = (tag, accepts_gzip(request_headers))
@@ -93,7 +76,10 @@ class ConditionalGetMiddleware:
             await send({**start, "headers": list(start["headers"])})
             await send({"type": "http.response.body", "body": body})
             return
+        await self.app(scope, receive, self._keeping_sender(send, cache_key, tag, last_modified))
 
+    def _keeping_sender(self, send: Send, cache_key: tuple[str, bool], tag: str, last_modified: str) -> Send:
+        """`send`, with validators added to a 200 response, which is kept once it is whole."""
         # The start of a 200 response, until its first body message says whether it is whole.
         start: Message | None = None
 
@@ -112,13 +98,37 @@ class ConditionalGetMiddleware:
                 start = None
             await send(message)
 
-        await self.app(scope, receive, send_with_validators)
+        return send_with_validators
 
 
-def _data_version(engine):
+async def _read_version(state: State) -> tuple[int, datetime]:
+    """The data version, read without blocking the event loop.
+
+    On threads and connections of their own (app/main.py): requests busy with long queries hold the
+    request threads, and would delay the version (so every GET, even a 304) if it shared them.
+    """
+    return await asyncio.get_running_loop().run_in_executor(state.quick_reads, _current_version, state.quick_engine)
+
+
+def _current_version(engine: Engine) -> tuple[int, datetime]:
     with engine.connect() as connection:
-        row = connection.execute(select(DataVersion.version, DataVersion.changed_at)).first()
-    return row if row else (0, datetime(1970, 1, 1))
+        return current_version(connection)
+
+
+async def _send_not_modified(send: Send, tag: str, last_modified: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 304,
+            "headers": [
+                (b"etag", tag.encode()),
+                (b"last-modified", last_modified.encode()),
+                (b"cache-control", CACHE_CONTROL.encode()),
+                (b"vary", f"{VARY}, Accept-Encoding".encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
 
 
 def etag(scope: Scope, headers: Headers, version: int) -> str:

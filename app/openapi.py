@@ -9,20 +9,20 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import select
 
 from app import cache
-from app.models import Country, DataVersion, Topic
+from app.models import Country, Topic
 
 
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict:
         with app.state.engine.connect() as connection:
-            version = connection.execute(select(DataVersion.version)).scalar_one_or_none() or 0
+            version, _ = cache.current_version(connection)
 
             def compute() -> dict:
                 codes = list(connection.execute(select(Country.code)).scalars())
                 slugs = list(connection.execute(select(Topic.slug)).scalars())
                 return _with_known_values(_base_schema(app), codes, slugs)
 
-            return cache.openapi.get((str(app.state.engine.url), version), compute)
+            return cache.openapi.get(str(app.state.engine.url), version, (), compute)
 
     app.openapi = openapi
 

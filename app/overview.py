@@ -1,23 +1,23 @@
-"""What templates/_overview.html draws, and where eras begin and end in a page of the timeline.
+"""What templates/_overview.html draws: a view's events per period, their tone, and its eras.
 
-The chart is standard SVG, laid out here so the template only writes attributes. Across, everything
-is a fraction of the width: the plot is a nested <svg> whose viewBox is one unit per period,
-stretched to the width (preserveAspectRatio="none", strokes that do not scale), and text sits at
-percentages. Down, everything is in pixels. So the chart fills any width and its text keeps its size.
+The chart is standard SVG, laid out here as numbers so the template only writes attributes. Across,
+everything is a fraction of the width: the plot is a nested <svg> whose viewBox is one unit per
+period, stretched to the width (preserveAspectRatio="none", strokes that do not scale), and text
+sits at fractions of the chart's width (the template writes them as percentages). Down, everything
+is in pixels. So the chart fills any width and its text keeps its size.
 """
 
-import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session
 
 from app import queries
-from app.dates import format_date, format_span, partial_iso
-from app.filters import Cursor, TimelineFilter
+from app.dates import format_date, format_span
+from app.filters import TimelineFilter
 from app.models import Precision
-from app.queries import EraView, EventView, Overview, Period
-from app.templating import TONE_LABELS, timeline_url
+from app.queries import EraView, Overview, Period
+from app.templating import TONE_LABELS, average_tone, era_url, timeline_url
 
 PLOT_HEIGHT = 160
 # The plot's share of the width; the rest, on the right, holds the tone scale's labels.
@@ -35,6 +35,15 @@ MAX_ERA_ROWS = 3
 DOTS_UP_TO = 40
 # An era shorter than this many periods is drawn this wide, so it can be seen.
 MIN_BAND = 0.3
+# Round periods a tick may stand at, every so many years or months, the fewest that fit.
+YEAR_TICK_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
+MONTH_TICK_STEPS = (1, 2, 3, 6, 12, 24)
+MAX_MONTH_TICKS = 6
+
+
+def _tone_y(tone: float) -> float:
+    """Where a tone falls down the plot, in pixels from its top: +2 highest, −2 lowest."""
+    return TONE_MARGIN + (2 - tone) / 4 * (PLOT_HEIGHT - 2 * TONE_MARGIN)
 
 
 @dataclass
@@ -42,25 +51,23 @@ class Bar:
     period: Period
     label: str  # "2020", "June 2020"
     name: str  # the link's accessible name
-    x: str  # the period's left edge, in periods
-    bar_x: str  # the bar's, a little inside it
-    bar_width: str
-    top: str  # in pixels from the top of the plot
-    height: str
+    x: int  # the period's left edge, in periods
+    bar_x: float  # the bar's, a little inside it
+    top: float  # in pixels from the top of the plot
+    height: float
     href: str | None  # to the timeline narrowed to the period; None for an empty period
     from_text: str  # the narrowed view's from= and to=
     to_text: str
-    tone: str  # the average tone as shown ("+1.4"), or "" without one
 
 
 @dataclass
 class Band:
     number: int
     era: EraView
-    x: str  # in periods
-    width: str
+    x: float  # in periods
+    width: float
     label: str  # the number, and the name where it fits
-    label_x: str  # percent of the width
+    label_x: float  # a fraction of the chart's width
     row: int  # of labels, above the plot
     label_y: int  # the label's baseline, in pixels
     anchor: str
@@ -70,42 +77,55 @@ class Band:
 
 @dataclass
 class Tick:
-    x: str  # percent
+    x: float  # a fraction of the chart's width
     text: str
     anchor: str
 
 
 @dataclass
+class TonePoint:
+    x: float  # in periods
+    y: float  # in pixels from the top of the plot
+    joined: bool  # to the point before it, the previous period's
+
+
+@dataclass
 class Dot:
-    x: str  # percent
-    y: str  # pixels from the top of the chart
+    x: float  # a fraction of the chart's width
+    y: float  # pixels from the top of the chart
 
 
 @dataclass
 class OverviewChart:
     unit: str
-    heading: str
-    title: str
     description: str
     note: str
     periods: int
     most: int
     bars: list[Bar]
-    tone_path: str
+    bar_width: float
+    tone_line: list[TonePoint]
     dots: list[Dot]
-    zero_y: int
-    plus_y: int
-    minus_y: int
     ticks: list[Tick]
     bands: list[Band]
     plot_top: int
     plot_height: int = PLOT_HEIGHT
-    plot_width: str = f"{PLOT_WIDTH:.0%}"
-    height: int = 0
-    rows: list[Bar] = field(default_factory=list)  # the table: periods that have events
+    plot_width: float = PLOT_WIDTH
+    zero_y: int = round(_tone_y(0))
+    plus_y: int = round(_tone_y(2))
+    minus_y: int = round(_tone_y(-2))
+
+    @property
+    def height(self) -> int:
+        return self.plot_top + PLOT_HEIGHT + AXIS_HEIGHT
+
+    @property
+    def rows(self) -> list[Bar]:
+        """The table's rows: the periods that have events."""
+        return [bar for bar in self.bars if bar.period.events]
 
 
-def view_overview(session: Session, timeline_filter: TimelineFilter) -> "OverviewChart | None":
+def view_overview(session: Session, timeline_filter: TimelineFilter) -> OverviewChart | None:
     """The view's overview with its eras, laid out for templates/_overview.html; None when there is nothing to draw."""
     eras = queries.eras(session, timeline_filter)
     return overview_chart(queries.overview(session, timeline_filter), eras, timeline_filter)
@@ -116,20 +136,33 @@ def overview_chart(data: Overview, eras: list[EraView], timeline_filter: Timelin
     periods = data.periods
     if not periods or not data.events:
         return None
-    count = len(periods)
-    most = max(period.events for period in periods)
     bands = _bands(eras, data, timeline_filter)
     era_rows = max((band.row for band in bands), default=-1) + 1
     plot_top = era_rows * ERA_ROW_HEIGHT + (4 if bands else 8)
+    gap = 0.15 if len(periods) <= DOTS_UP_TO else 0.1
+    bars = _bars(data, timeline_filter, gap)
+    tone_line = _tone_line(periods)
+    return OverviewChart(
+        unit=data.unit,
+        description=_description(data, bars, bands),
+        note=_note(data),
+        periods=len(periods),
+        most=max(period.events for period in periods),
+        bars=bars,
+        bar_width=1 - 2 * gap,
+        tone_line=tone_line,
+        dots=_dots(tone_line, len(periods), plot_top),
+        ticks=_ticks(periods, data.unit),
+        bands=bands,
+        plot_top=plot_top,
+    )
 
-    def tone_y(tone: float) -> float:
-        return TONE_MARGIN + (2 - tone) / 4 * (PLOT_HEIGHT - 2 * TONE_MARGIN)
 
-    gap = 0.15 if count <= DOTS_UP_TO else 0.1
-    bars, path, dots = [], [], []
-    for index, period in enumerate(periods):
+def _bars(data: Overview, timeline_filter: TimelineFilter, gap: float) -> list[Bar]:
+    most = max(period.events for period in data.periods)
+    bars = []
+    for index, period in enumerate(data.periods):
         label = _period_label(period, data.unit)
-        tone = period.tone
         height = period.events / most * (PLOT_HEIGHT - 2) if period.events else 0
         narrowed = _narrowed(timeline_filter, period)
         bars.append(
@@ -137,48 +170,36 @@ def overview_chart(data: Overview, eras: list[EraView], timeline_filter: Timelin
                 period=period,
                 label=label,
                 name=_bar_name(label, period),
-                x=_number(index),
-                bar_x=_number(index + gap),
-                bar_width=_number(1 - 2 * gap),
-                top=_number(PLOT_HEIGHT - height),
-                height=_number(height),
+                x=index,
+                bar_x=index + gap,
+                top=PLOT_HEIGHT - height,
+                height=height,
                 href=timeline_url(narrowed) if period.events else None,
                 from_text=narrowed.from_text or "",
                 to_text=narrowed.to_text or "",
-                tone=_signed(tone) if tone is not None else "",
             )
         )
-        if tone is None:
-            continue
-        # A gap in the line where a period has no tone: the line joins only neighbouring periods.
-        joined = index > 0 and periods[index - 1].tone is not None
-        path.append(f"{'L' if joined else 'M'}{_number(index + 0.5)} {_number(tone_y(tone))}")
-        alone = not joined and (index + 1 == count or periods[index + 1].tone is None)
+    return bars
+
+
+def _tone_line(periods: list[Period]) -> list[TonePoint]:
+    """A point at the middle of each period that has a tone; a gap in the line where one has none."""
+    return [
+        TonePoint(index + 0.5, _tone_y(period.tone), joined=index > 0 and periods[index - 1].tone is not None)
+        for index, period in enumerate(periods)
+        if period.tone is not None
+    ]
+
+
+def _dots(tone_line: list[TonePoint], count: int, plot_top: int) -> list[Dot]:
+    """A dot on every point of a short line, and on any point of a long one that joins no other."""
+    dots = []
+    for position, point in enumerate(tone_line):
+        following = tone_line[position + 1] if position + 1 < len(tone_line) else None
+        alone = not point.joined and (following is None or not following.joined)
         if alone or count <= DOTS_UP_TO:
-            dots.append(Dot(_percent((index + 0.5) / count), _number(plot_top + tone_y(tone))))
-    unit = data.unit
-    first, last = bars[0].label, bars[-1].label
-    chart = OverviewChart(
-        unit=unit,
-        heading=f"Events per {unit} and their average tone",
-        title=f"Events per {unit} and average tone, {first} to {last}" if count > 1 else f"Events and tone, {first}",
-        description=_description(data, bars, bands),
-        note=_note(data),
-        periods=count,
-        most=most,
-        bars=bars,
-        tone_path=" ".join(path),
-        dots=dots,
-        zero_y=round(tone_y(0)),
-        plus_y=round(tone_y(2)),
-        minus_y=round(tone_y(-2)),
-        ticks=_ticks(periods, unit),
-        bands=bands,
-        plot_top=plot_top,
-    )
-    chart.height = plot_top + PLOT_HEIGHT + AXIS_HEIGHT
-    chart.rows = [bar for bar in bars if bar.period.events]
-    return chart
+            dots.append(Dot(point.x / count * PLOT_WIDTH, plot_top + point.y))
+    return dots
 
 
 def _narrowed(timeline_filter: TimelineFilter, period: Period) -> TimelineFilter:
@@ -202,22 +223,7 @@ def _bar_name(label: str, period: Period) -> str:
         return f"{label}: {events}, no tone given"
     # The nearest word of the rubric, halves away from zero (-1.5 is hostile, +0.5 cooperative).
     nearest = int(abs(period.tone) + 0.5) * (1 if period.tone >= 0 else -1)
-    return f"{label}: {events}, average tone {_signed(period.tone)} ({TONE_LABELS[nearest]})"
-
-
-def _signed(value: float) -> str:
-    text = f"{value:+.1f}"
-    return "0.0" if text in ("+0.0", "-0.0") else text.replace("-", "\u2212")
-
-
-def _number(value: float) -> str:
-    """A coordinate, short: two decimals at most."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
-
-
-def _percent(fraction: float) -> str:
-    """A position across the plot (0 its left edge, 1 its right) as a percentage of the chart's width."""
-    return f"{_number(fraction * PLOT_WIDTH * 100)}%"
+    return f"{label}: {events}, average tone {average_tone(period.tone)} ({TONE_LABELS[nearest]})"
 
 
 def _description(data: Overview, bars: list[Bar], bands: list[Band]) -> str:
@@ -233,7 +239,8 @@ def _description(data: Overview, bars: list[Bar], bands: list[Band]) -> str:
         high = max(rated, key=lambda bar: bar.period.tone)
         parts.append(
             f"Line: the average tone of each {unit}'s events, from \u22122 (hostile) to +2 (strongly cooperative); "
-            f"lowest {low.tone} in {low.label}, highest {high.tone} in {high.label}."
+            f"lowest {average_tone(low.period.tone)} in {low.label}, "
+            f"highest {average_tone(high.period.tone)} in {high.label}."
         )
     if bands:
         parts.append(f"Shaded bands: {len(bands)} era{'' if len(bands) == 1 else 's'}, listed after the chart.")
@@ -254,33 +261,10 @@ def _note(data: Overview) -> str:
 def _ticks(periods: list[Period], unit: str) -> list[Tick]:
     """Labels under the bars at round years or months, as many as fit side by side on a phone."""
     count = len(periods)
-    if unit == "year":
-        steps, most = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000), MAX_TICKS
-    else:
-        steps, most = (1, 2, 3, 6, 12, 24), 6
-    step = next((step for step in steps if count / step <= most), steps[-1])
-    chosen = [
-        (index, period)
-        for index, period in enumerate(periods)
-        if (period.start.year if unit == "year" else period.start.month - 1) % step == 0
-    ]
+    chosen = _round_periods(periods, unit)
 
     def placed(position: int, index: int, period: Period) -> tuple[Tick, float, float]:
-        if unit == "year":
-            text = period.key
-        elif position == 0:
-            text = f"{period.start:%b %Y}"  # the first month says its year
-        else:
-            text = str(period.start.year) if period.start.month == 1 else f"{period.start:%b}"
-        # Centred under its bar, unless that would cross an edge of the narrowest chart: then it
-        # starts at the bar's left edge (or ends at its right one). Extents are in pixels there.
-        plot, width = NARROWEST_PX * PLOT_WIDTH, len(text) * CHARACTER_PX
-        where, anchor, left = (index + 0.5) / count, "middle", (index + 0.5) / count * plot - width / 2
-        if left < 0:
-            where, anchor, left = index / count, "start", index / count * plot
-        elif left + width > plot:
-            where, anchor, left = (index + 1) / count, "end", (index + 1) / count * plot - width
-        return Tick(_percent(where), text, anchor), left, left + width
+        return _placed_tick(_tick_text(period, unit, first=position == 0), index, count)
 
     def overlap(first: tuple, second: tuple) -> bool:
         return second[1] < first[2] + CHARACTER_PX
@@ -296,6 +280,40 @@ def _ticks(periods: list[Period], unit: str) -> list[Tick]:
         if not ticks or not overlap(ticks[-1], tick):
             ticks.append(tick)
     return [tick for tick, _, _ in ticks]
+
+
+def _round_periods(periods: list[Period], unit: str) -> list[tuple[int, Period]]:
+    """The periods at every so many years or months, each with its place on the axis."""
+    steps, most = (YEAR_TICK_STEPS, MAX_TICKS) if unit == "year" else (MONTH_TICK_STEPS, MAX_MONTH_TICKS)
+    step = next((step for step in steps if len(periods) / step <= most), steps[-1])
+    return [
+        (index, period)
+        for index, period in enumerate(periods)
+        if (period.start.year if unit == "year" else period.start.month - 1) % step == 0
+    ]
+
+
+def _tick_text(period: Period, unit: str, first: bool) -> str:
+    if unit == "year":
+        return period.key
+    if first:
+        return f"{period.start:%b %Y}"  # the first month says its year
+    return str(period.start.year) if period.start.month == 1 else f"{period.start:%b}"
+
+
+def _placed_tick(text: str, index: int, count: int) -> tuple[Tick, float, float]:
+    """A tick and the pixels it spans on the narrowest chart.
+
+    Centred under its bar, unless that would cross an edge of the narrowest chart: then it starts at
+    the bar's left edge (or ends at its right one).
+    """
+    plot, width = NARROWEST_PX * PLOT_WIDTH, len(text) * CHARACTER_PX
+    where, anchor, left = (index + 0.5) / count, "middle", (index + 0.5) / count * plot - width / 2
+    if left < 0:
+        where, anchor, left = index / count, "start", index / count * plot
+    elif left + width > plot:
+        where, anchor, left = (index + 1) / count, "end", (index + 1) / count * plot - width
+    return Tick(where * PLOT_WIDTH, text, anchor), left, left + width
 
 
 def _position(day: date, periods: list[Period], unit: str) -> float:
@@ -342,10 +360,10 @@ def _bands(eras: list[EraView], data: Overview, timeline_filter: TimelineFilter)
             Band(
                 number=number,
                 era=era,
-                x=_number(start),
-                width=_number(width),
+                x=start,
+                width=width,
                 label=label,
-                label_x=_percent(min(left, 1.0) if anchor == "start" else 1.0),
+                label_x=(min(left, 1.0) if anchor == "start" else 1.0) * PLOT_WIDTH,
                 row=row,
                 label_y=row * ERA_ROW_HEIGHT + 13,
                 anchor=anchor,
@@ -354,93 +372,3 @@ def _bands(eras: list[EraView], data: Overview, timeline_filter: TimelineFilter)
             )
         )
     return bands
-
-
-def era_url(timeline_filter: TimelineFilter, era: EraView) -> str:
-    """The view narrowed to an era's dates."""
-    return timeline_url(
-        timeline_filter.replace(
-            from_text=partial_iso(era.start_date, era.date_precision),
-            date_from=era.start_date,
-            to_text=partial_iso(era.end_date, era.end_precision),
-            date_to=era.last_date,
-        )
-    )
-
-
-@dataclass(frozen=True)
-class EraMark:
-    era: EraView
-    begins: bool
-    day: date
-    href: str  # the view narrowed to the era
-
-    @property
-    def when(self) -> str:
-        if self.begins:
-            return format_date(self.era.start_date, self.era.date_precision)
-        return format_date(self.era.end_date, self.era.end_precision)
-
-    @property
-    def when_iso(self) -> str:
-        return self.era.from_text if self.begins else self.era.to_text
-
-
-@dataclass
-class EraMarks:
-    """The era marks of one page of events, by the id of the event they go before or after."""
-
-    before: dict[int, list[EraMark]] = field(default_factory=dict)
-    after: dict[int, list[EraMark]] = field(default_factory=dict)
-
-
-def era_marks(
-    items: list[EventView],
-    eras: list[EraView],
-    timeline_filter: TimelineFilter,
-    after: Cursor | None,
-    last_page: bool,
-) -> EraMarks:
-    """Where eras begin and end among a page of events.
-
-    A mark sits where its day falls in the order of the events: a beginning before the events of its
-    day, an end after them. It goes with the event after it when they share a year (it is shown under
-    that year's heading), else with the event before it. Marks before the first event of the timeline
-    or after its last are outside the events shown, unless they fall on that event's day; marks after
-    the last event of a page that has a next one are shown at the top of the next page.
-    """
-    marks = EraMarks()
-    if not items or not eras:
-        return marks
-    sign = -1 if timeline_filter.order == "desc" else 1
-
-    def position(day: date, rank: int, event_id: int = 0) -> tuple:
-        # Events rank 1 within their day, beginnings 0 (before them), ends 2 (after them).
-        return (sign * day.toordinal(), sign * rank, sign * event_id)
-
-    keys = [position(item.start_date, 1, item.id) for item in items]
-    lower = position(after.start_date, 1, after.event_id) if after is not None else None
-    candidates = []
-    for era in eras:
-        href = era_url(timeline_filter, era)
-        candidates += [EraMark(era, True, era.start_date, href), EraMark(era, False, era.last_date, href)]
-    placed = sorted(
-        ((position(mark.day, 0 if mark.begins else 2), mark) for mark in candidates), key=lambda pair: pair[0]
-    )
-    for key, mark in placed:
-        if lower is not None and key <= lower:
-            continue
-        index = bisect.bisect_left(keys, key)
-        before_item = items[index - 1] if index > 0 else None
-        next_item = items[index] if index < len(items) else None
-        if next_item is None:
-            # After the page's last event: the next page shows it, or it is past the timeline's end.
-            if not last_page or mark.day != before_item.start_date:
-                continue
-        elif before_item is None and after is None and mark.day != next_item.start_date:
-            continue  # before the timeline's first event
-        if next_item is not None and (before_item is None or next_item.start_date.year == mark.day.year):
-            marks.before.setdefault(next_item.id, []).append(mark)
-        else:
-            marks.after.setdefault(before_item.id, []).append(mark)
-    return marks

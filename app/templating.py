@@ -12,7 +12,7 @@ from app.config import PROJECT_DIR
 from app.dates import format_date, format_span, partial_iso
 from app.filters import Cursor, TimelineFilter
 from app.models import Precision
-from app.queries import EventView, relation_order
+from app.queries import EraView, EventView, relation_order
 
 TONE_LABELS = {-2: "hostile", -1: "strained", 0: "neutral", 1: "cooperative", 2: "strongly cooperative"}
 IMPORTANCE_LABELS = {1: "key event", 2: "notable", 3: "minor"}
@@ -45,6 +45,18 @@ def timeline_url(timeline_filter: TimelineFilter | None = None, after: Cursor | 
     if after is not None:
         items.append(("after", str(after)))
     return f"{path}?{urlencode(items)}" if items else path
+
+
+def era_url(timeline_filter: TimelineFilter, era: EraView) -> str:
+    """The view narrowed to an era's dates."""
+    return timeline_url(
+        timeline_filter.replace(
+            from_text=partial_iso(era.start_date, era.date_precision),
+            date_from=era.start_date,
+            to_text=partial_iso(era.end_date, era.end_precision),
+            date_to=era.last_date,
+        )
+    )
 
 
 def relation_path(first: str, second: str) -> str:
@@ -89,7 +101,32 @@ def signed(value: int) -> str:
     return f"+{value}" if value > 0 else str(value).replace("-", "\u2212")
 
 
-templates.env.filters.update(when=when, when_iso=when_iso, signed=signed, on_date=on_date, iso_date=iso_date)
+def average_tone(value: float) -> str:
+    """An average tone as shown: one decimal, signed, with a true minus ("+1.4", "0.0", "−0.5")."""
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text.replace("-", "\u2212")
+
+
+def coord(value: float) -> str:
+    """An SVG coordinate, short: two decimals at most."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
+
+
+def percent(fraction: float) -> str:
+    """A fraction of the width as an SVG percentage."""
+    return f"{coord(fraction * 100)}%"
+
+
+templates.env.filters.update(
+    when=when,
+    when_iso=when_iso,
+    signed=signed,
+    average_tone=average_tone,
+    coord=coord,
+    percent=percent,
+    on_date=on_date,
+    iso_date=iso_date,
+)
 templates.env.globals.update(
     timeline_url=timeline_url,
     by_year=by_year,

@@ -1,6 +1,7 @@
 """Validators from the data version, 304 on revalidation, compression and long-lived static files."""
 
 import re
+from threading import current_thread
 
 from app.ingest import ingest
 from tests.conftest import REFERENCE, write
@@ -76,3 +77,14 @@ def test_a_kept_page_is_served_compressed_or_plain_as_each_client_asks(client):
     assert compressed.headers["content-encoding"] == compressed_again.headers["content-encoding"] == "gzip"
     # httpx decompresses: the same page whichever way it travelled.
     assert plain.content == plain_again.content == compressed.content == compressed_again.content
+
+
+def test_the_data_version_is_read_off_the_event_loop(shared_client, monkeypatch):
+    from app import caching
+
+    threads = []
+    original = caching.current_version
+    monkeypatch.setattr(caching, "current_version", lambda *args: threads.append(current_thread()) or original(*args))
+    shared_client.get("/about")
+    # On the quick-read threads app/main.py keeps for it: not the loop's, nor the request threads'.
+    assert [thread.name.startswith("quick-read") for thread in threads] == [True]

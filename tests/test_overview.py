@@ -100,6 +100,16 @@ def test_events_that_began_before_the_range_are_left_out_of_the_bars_and_said_so
     assert chart.note == "1 matching event is not in the bars: it began before this range."
 
 
+def test_an_overview_without_any_tone_has_bars_and_no_line():
+    periods = [
+        queries.Period("2024", date(2024, 1, 1), date(2024, 12, 31), 2, 0, 0),
+        queries.Period("2025", date(2025, 1, 1), date(2025, 12, 31), 1, 0, 0),
+    ]
+    chart = overview_chart(queries.Overview("year", periods, 3, 0), [], TimelineFilter())
+    assert [bar.period.events for bar in chart.bars] == [2, 1]
+    assert chart.tone_line == [] and chart.dots == []
+
+
 def test_the_timeline_shows_the_overview_as_svg_with_a_title_a_description_and_a_table(shared_client):
     html = soup(shared_client.get("/?country=IN&country=CN"))
     overview = html.select_one("#results section.overview")

@@ -1,6 +1,6 @@
 """An event's chain: the events linked to it, directly or through others, before and after it."""
 
-from sqlalchemy import Integer, String, and_, case, cast, literal_column, null, or_, select
+from sqlalchemy import CTE, Integer, Row, String, and_, case, cast, literal_column, null, or_, select
 from sqlmodel import Session
 
 from app.models import LinkType
@@ -9,8 +9,6 @@ from app.queries.views import Chain, ChainItem, EventView
 
 # How far a chain is followed from an event, and how many events it shows at most.
 CHAIN_DEPTH = 10
-
-
 CHAIN_SIZE = 30
 
 
@@ -31,6 +29,21 @@ def chain(session: Session, current: EventView) -> Chain:
     ends (after) and to the earlier ends (before), CHAIN_DEPTH links at most; UNION drops repeated
     steps, so cycles and diamonds stay small.
     """
+    walk = _walk(current.id)
+    nearest: dict[int, Row] = {}
+    for row in session.execute(
+        select(walk).where(walk.c.depth > 0).order_by(walk.c.depth, walk.c.direction.desc(), walk.c.via, walk.c.id)
+    ):
+        if row.id != current.id and row.id not in nearest:
+            nearest[row.id] = row
+    kept = list(nearest.values())[:CHAIN_SIZE]
+    if not kept:
+        return Chain([], [])
+    return _chain_of(session, kept)
+
+
+def _walk(event_id: int) -> CTE:
+    """The recursive walk from an event along its links: one row per step, with the event it came from."""
     is_led_to = event_link.c.type == LinkType.led_to.value
     walk = (
         select(
@@ -42,7 +55,7 @@ def chain(session: Session, current: EventView) -> Chain:
             cast(null(), String(20)).label("type"),
             cast(null(), Integer).label("declared_by"),
         )
-        .where(event.c.id == current.id)
+        .where(event.c.id == event_id)
         .cte("chain", recursive=True)
     )
     here = walk.c.id
@@ -65,16 +78,11 @@ def chain(session: Session, current: EventView) -> Chain:
         .join(event_link, or_(goes_later, goes_earlier))
         .where(walk.c.depth < CHAIN_DEPTH)
     )
-    walk = walk.union(step)
-    nearest: dict[int, tuple] = {}
-    for row in session.execute(
-        select(walk).where(walk.c.depth > 0).order_by(walk.c.depth, walk.c.direction.desc(), walk.c.via, walk.c.id)
-    ):
-        if row.id != current.id and row.id not in nearest:
-            nearest[row.id] = row
-    kept = list(nearest.values())[:CHAIN_SIZE]
-    if not kept:
-        return Chain([], [])
+    return walk.union(step)
+
+
+def _chain_of(session: Session, kept: list[Row]) -> Chain:
+    """The steps kept, each with its event and the one it was reached from, in date order either side."""
     ids = {row.id for row in kept} | {row.via for row in kept}
     columns = [event.c.id, event.c.slug, event.c.title, event.c.start_date, event.c.date_precision]
     columns += [event.c.end_date, event.c.end_precision]

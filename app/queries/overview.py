@@ -43,21 +43,8 @@ def read_overview(session: Session, timeline_filter: TimelineFilter) -> Overview
     if not rows:
         return Overview("year", [], 0, 0)
 
-    def month_number(value: date) -> int:
-        return value.year * 12 + value.month - 1
-
     rows = [_MonthRow(int(row.month[:4]) * 12 + int(row.month[5:7]) - 1, *row[1:]) for row in rows]
-    first = min(row.number for row in rows)
-    last = max(row.number for row in rows)
-    if timeline_filter.date_from:
-        first = max(first, month_number(timeline_filter.date_from))
-    if timeline_filter.date_to:
-        last = min(last, month_number(timeline_filter.date_to))
-    # A short range the reader asked for is shown whole, even where it has no events.
-    if timeline_filter.date_from and timeline_filter.date_to:
-        asked = month_number(timeline_filter.date_from), month_number(timeline_filter.date_to)
-        if asked[1] - asked[0] < MONTHS_SHOWN_BY_MONTH:
-            first, last = asked
+    first, last = _months_shown(rows, timeline_filter)
     by_month = last - first < MONTHS_SHOWN_BY_MONTH
     periods = _periods(rows, first, last, by_month)
     if by_month and not any(period.events for period in periods):
@@ -65,6 +52,25 @@ def read_overview(session: Session, timeline_filter: TimelineFilter) -> Overview
         by_month, periods = False, _periods(rows, first, last, False)
     shown = sum(period.events for period in periods)
     return Overview("month" if by_month else "year", periods, shown, total - shown)
+
+
+def _month_number(value: date) -> int:
+    return value.year * 12 + value.month - 1
+
+
+def _months_shown(rows: "list[_MonthRow]", timeline_filter: TimelineFilter) -> tuple[int, int]:
+    """The first and last month numbers of the axis: the events', within the view's dates."""
+    first = min(row.number for row in rows)
+    last = max(row.number for row in rows)
+    date_from, date_to = timeline_filter.date_from, timeline_filter.date_to
+    if date_from:
+        first = max(first, _month_number(date_from))
+    if date_to:
+        last = min(last, _month_number(date_to))
+    # A short range the reader asked for is shown whole, even where it has no events.
+    if date_from and date_to and _month_number(date_to) - _month_number(date_from) < MONTHS_SHOWN_BY_MONTH:
+        first, last = _month_number(date_from), _month_number(date_to)
+    return first, last
 
 
 def _periods(rows: "list[_MonthRow]", first: int, last: int, by_month: bool) -> list[Period]:

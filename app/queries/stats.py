@@ -49,13 +49,13 @@ def stats(session: Session) -> Stats:
             topic_names={slug: name for slug, name in session.execute(select(topic.c.slug, topic.c.name))},
         )
 
-    session.info["stats"] = cache.stats.get((str(session.get_bind().url), version), compute)
+    session.info["stats"] = cache.stats.get(str(session.get_bind().url), version, (), compute)
     return session.info["stats"]
 
 
 def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     """A value computed from the data, kept until the data changes (see app/cache.py)."""
-    return cache.results.get((str(session.get_bind().url), stats(session).version, key), compute)
+    return cache.results.get(str(session.get_bind().url), stats(session).version, key, compute)
 
 
 def _key_counts(session: Session, column) -> dict[str, int]:

@@ -5,10 +5,11 @@ from fastapi.responses import HTMLResponse
 
 from app import queries
 from app.caching import VARY
+from app.era_marks import era_marks
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
 from app.htmx import requested_fragment
-from app.overview import era_marks, view_overview
+from app.overview import view_overview
 from app.routes.session import SessionDep
 from app.templating import templates
 
