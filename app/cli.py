@@ -59,11 +59,11 @@ def _migrate(_args) -> int:
     from app.migrations import upgrade
 
     try:
-        upgrade(settings.database_url)
+        done = upgrade(settings.database_url)
     except SQLAlchemyError as error:
         print(_database_problem(settings.database_url, error), file=sys.stderr)
         return 1
-    print("database is up to date")
+    print(done)
     return 0
 
 
