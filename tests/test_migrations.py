@@ -41,3 +41,9 @@ def test_upgrading_an_older_schema_names_both_revisions(database_url):
     command.upgrade(alembic_config(database_url), "0005")
     head = head_revision(database_url)
     assert str(upgrade(database_url)) == f"upgraded the schema from revision 0005 to {head}"
+
+
+def test_word_stem_search_can_be_undone_and_redone(database_url):
+    upgrade(database_url)
+    command.downgrade(alembic_config(database_url), "0006")
+    assert str(upgrade(database_url)) == f"upgraded the schema from revision 0006 to {head_revision(database_url)}"
