@@ -20,7 +20,7 @@ from app.middleware import (
 )
 from app.migrations import head_revision
 from app.openapi import install_openapi
-from app.routes import api, exports, health, pages, relations
+from app.routes import api, cards, exports, health, pages, relations
 
 
 @asynccontextmanager
@@ -64,6 +64,7 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(pages.router)
     app.include_router(relations.router)
+    app.include_router(cards.router)
     app.include_router(api.router)
     app.include_router(health.router)
     install_error_handlers(app)

@@ -3,40 +3,18 @@ reference data and in the shipped India–China dataset."""
 
 import re
 
-import pytest
 import yaml
-from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.config import PROJECT_DIR, Settings
-from app.db import make_engine
 from app.filters import SearchTerm
-from app.ingest import ingest
-from app.main import create_app
 from app.queries.planner import _text_frequency
-
-SEEDS = PROJECT_DIR / "seeds"
+from tests.conftest import SEEDS
 
 
 def slugs(client, query: str) -> list[str]:
     response = client.get(f"/api/events?{query.replace(' ', '+')}&limit=200")
     assert response.status_code == 200
     return [item["slug"] for item in response.json()["items"]]
-
-
-@pytest.fixture(scope="module")
-def seeds_client(backend, tmp_path_factory):
-    """The shipped dataset, loaded once per backend for this module's reads."""
-    url = backend.new_database(tmp_path_factory.mktemp("seeds"), "seeds")
-    backend.migrate(url)
-    engine = make_engine(url)
-    ingest(engine, [SEEDS])
-    engine.dispose()
-    try:
-        with TestClient(create_app(Settings(database_url=url, page_size=50))) as client:
-            yield client
-    finally:
-        backend.drop(url)
 
 
 def test_a_word_finds_its_other_forms(shared_client):
@@ -67,24 +45,24 @@ def test_the_planner_counts_a_word_and_its_forms_alike(shared_client, shared_eng
     assert set(counts.values()) == {len(slugs(shared_client, "q=talks"))}
 
 
-def test_talk_finds_what_talks_finds_in_the_shipped_data(seeds_client):
-    talks = slugs(seeds_client, "q=talks")
+def test_talk_finds_what_talks_finds_in_the_shipped_data(shipped_data_client):
+    talks = slugs(shipped_data_client, "q=talks")
     assert len(talks) > 20
-    assert slugs(seeds_client, "q=talk") == talks
+    assert slugs(shipped_data_client, "q=talk") == talks
 
 
-def test_clash_finds_the_events_that_say_clashes(seeds_client):
-    clashes = slugs(seeds_client, "q=clashes")
+def test_clash_finds_the_events_that_say_clashes(shipped_data_client):
+    clashes = slugs(shipped_data_client, "q=clashes")
     assert clashes
-    assert set(clashes) <= set(slugs(seeds_client, "q=clash"))
+    assert set(clashes) <= set(slugs(shipped_data_client, "q=clash"))
 
 
-def test_rare_earth_finds_every_event_that_mentions_rare_earths(seeds_client):
+def test_rare_earth_finds_every_event_that_mentions_rare_earths(shipped_data_client):
     mentioning = set()
     for item in yaml.safe_load((SEEDS / "india-china.yaml").read_text(encoding="utf-8"))["events"]:
         text = " ".join([item["title"], item["summary"], *(said["text"] for said in item.get("statements", []))])
         if re.search(r"rare[- ]earths?", text, re.IGNORECASE):
             mentioning.add(item["slug"])
     assert len(mentioning) >= 5
-    assert set(slugs(seeds_client, "q=rare earth")) == mentioning
-    assert set(slugs(seeds_client, "q=rare-earths")) == mentioning
+    assert set(slugs(shipped_data_client, "q=rare earth")) == mentioning
+    assert set(slugs(shipped_data_client, "q=rare-earths")) == mentioning

@@ -58,6 +58,7 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
     else:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
+        context["description"] = timeline_filter.describe(queries.stats(session))
         if context["total"]:
             context["overview"] = view_overview(session, timeline_filter)
             context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
