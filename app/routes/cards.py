@@ -16,6 +16,7 @@ from app.templating import TONE_LABELS, when
 # Images for link previews, not data: left out of /openapi.json.
 router = APIRouter(include_in_schema=False)
 
+
 def _png(body: bytes) -> Response:
     return Response(body, media_type="image/png")
 
