@@ -76,10 +76,10 @@ class _DatabaseUnusable(Exception):
 
 def _migrate(_args) -> int:
     try:
-        upgrade(settings.database_url)
+        done = upgrade(settings.database_url)
     except SQLAlchemyError as error:
         raise _DatabaseUnusable(_database_problem(settings.database_url, error)) from error
-    print("database is up to date")
+    print(done)
     return 0
 
 

@@ -14,13 +14,14 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.middleware import (
     AccessLogMiddleware,
+    CrossOriginDataMiddleware,
     HeadAsGetMiddleware,
     NegotiatedGZipMiddleware,
     SecurityHeadersMiddleware,
 )
 from app.migrations import head_revision
 from app.openapi import install_openapi
-from app.routes import api, exports, health, pages, relations
+from app.routes import api, cards, exports, health, pages, relations
 
 
 @asynccontextmanager
@@ -71,6 +72,7 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(pages.router)
     app.include_router(relations.router)
+    app.include_router(cards.router)
     app.include_router(api.router)
     app.include_router(health.router)
     install_error_handlers(app)
@@ -79,6 +81,8 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     app.add_middleware(NegotiatedGZipMiddleware, minimum_size=500, compresslevel=6)
     # Outside compression, so that a cached response is kept compressed and not compressed again.
     app.add_middleware(ConditionalGetMiddleware, cache_bytes=app_settings.response_cache_mb * 2**20)
+    # Outside the cache, so that cached responses and 304s carry the header as fresh ones do.
+    app.add_middleware(CrossOriginDataMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(AccessLogMiddleware)

@@ -1,4 +1,5 @@
-"""ASGI middleware: security headers, HEAD requests, access logs, and compression as the client asks."""
+"""ASGI middleware: security headers, cross-origin reads of the data, HEAD requests, access logs, and
+compression as the client asks."""
 
 import logging
 import time
@@ -48,6 +49,75 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# The read-only data other sites may fetch: the JSON API and every export (HTML pages are not shared).
+CROSS_ORIGIN_PREFIXES = ("/api/",)
+CROSS_ORIGIN_PATHS = ("/events.csv", "/events/statements.csv", "/events.ics", "/feed.atom", "/timelinejs.json")
+CROSS_ORIGIN_METHODS = "GET, HEAD, OPTIONS"
+# How long a browser may keep a preflight's answer (a day; Chromium keeps at most two hours).
+PREFLIGHT_MAX_AGE = "86400"
+
+
+def is_cross_origin_data(path: str) -> bool:
+    """Whether any site may read the answer to `path`: the API and the exports, including `/events/{slug}.ics`."""
+    if path.startswith(CROSS_ORIGIN_PREFIXES) or path in CROSS_ORIGIN_PATHS:
+        return True
+    name = path.removeprefix("/events/")
+    return name != path and name.endswith(".ics") and "/" not in name
+
+
+class CrossOriginDataMiddleware:
+    """`Access-Control-Allow-Origin: *` on every answer for the read-only data, and preflights answered.
+
+    Not Starlette's CORSMiddleware: it applies to every path, and adds the header only when the
+    request carries Origin, without `Vary: Origin`, so a shared cache (or this app's response
+    cache) could keep a copy without it and hand that to another site. Here the header does not
+    depend on the request: every copy, cached, 304 or fresh, carries it. No credentials are allowed.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_cross_origin_data(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS":
+            await self._answer_preflight(scope, send)
+            return
+
+        async def send_shared(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Access-Control-Allow-Origin"] = "*"
+                # Scripts on other sites may read the paging and size headers, not only the safelisted ones.
+                headers["Access-Control-Expose-Headers"] = "Link, X-Total-Count, ETag, Content-Disposition"
+            await send(message)
+
+        await self.app(scope, receive, send_shared)
+
+    async def _answer_preflight(self, scope: Scope, send: Send) -> None:
+        """204 with what a cross-origin read may use; a method other than these is refused by the browser."""
+        requested_headers = Headers(scope=scope).get("access-control-request-headers", "")
+        headers = {
+            "allow": CROSS_ORIGIN_METHODS,
+            "access-control-allow-origin": "*",
+            "access-control-allow-methods": CROSS_ORIGIN_METHODS,
+            "access-control-max-age": PREFLIGHT_MAX_AGE,
+            "vary": "Access-Control-Request-Headers",
+        }
+        if requested_headers:
+            # Request headers only narrow what is read (If-None-Match, Accept…): any may be sent.
+            headers["access-control-allow-headers"] = requested_headers[:1000]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 204,
+                "headers": [(name.encode(), value.encode("latin-1")) for name, value in headers.items()],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
 
 
 class HeadAsGetMiddleware:

@@ -1,5 +1,7 @@
 """Running and checking Alembic migrations from the app (the `timeline migrate` command)."""
 
+from dataclasses import dataclass
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -7,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from app.config import PROJECT_DIR
+from app.db import make_engine
 
 # Full-text search lives outside the models: SQLite's FTS5 tables, PostgreSQL's tsvector column.
 FULL_TEXT_OBJECTS = ("event_fts", "search_vector", "ix_event_search_vector")
@@ -23,8 +26,30 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+@dataclass(frozen=True)
+class Upgrade:
+    """What an upgrade did: the schema's revision before it (None: no schema yet) and after it."""
+
+    before: str | None
+    after: str | None
+
+    def __str__(self) -> str:
+        if self.before == self.after:
+            return f"the database is already up to date at revision {self.after}"
+        if self.before is None:
+            return f"created the schema at revision {self.after}"
+        return f"upgraded the schema from revision {self.before} to {self.after}"
+
+
+def upgrade(database_url: str) -> Upgrade:
+    """Brings the schema to the newest revision, and says what that took."""
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        before = current_revision(engine)
+        command.upgrade(alembic_config(database_url), "head")
+        return Upgrade(before, current_revision(engine))
+    finally:
+        engine.dispose()
 
 
 def head_revision(database_url: str) -> str | None:

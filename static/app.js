@@ -17,6 +17,27 @@
     });
   });
 
+  // While the reader types, the word being typed is the beginning of a word: "negot" finds
+  // "negotiations" at once. Until it has the three letters a prefix needs, no search runs, so the
+  // results stay as they were rather than flash "0 events"; Enter searches it as a whole word.
+  // The pushed URL carries the "*", so it shows the same results when pasted.
+  var TYPED_WORD = /[\p{L}\p{N}]+$/u;
+  var MIN_PREFIX_LETTERS = 3;
+  document.addEventListener("htmx:configRequest", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    if (event.detail.elt.id !== "filters" || !trigger || trigger.type !== "input" || trigger.target.id !== "q") return;
+    var data = event.detail.formData;
+    var q = data.get("q") || "";
+    var inPhrase = (q.match(/"/g) || []).length % 2 === 1;
+    var typed = q.match(TYPED_WORD);
+    if (!typed || inPhrase) return;
+    if (typed[0].length < MIN_PREFIX_LETTERS) {
+      event.preventDefault();
+      return;
+    }
+    data.set("q", q + "*");
+  });
+
   // A bar of the overview (or an era) narrows the view to its period. Its link works on its own;
   // on the timeline it goes through the filter form instead, so the form shows the new dates and
   // htmx swaps the results as for any other filter.

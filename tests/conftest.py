@@ -31,6 +31,7 @@ from app.models import DataVersion
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE = FIXTURES / "reference.yaml"
+SEEDS = Path(__file__).parents[1] / "seeds"
 BACKENDS = [name for name in os.environ.get("TIMELINE_TEST_BACKENDS", "sqlite,postgresql").split(",") if name]
 POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS_USED: list[str] = []
@@ -194,6 +195,21 @@ def shared_engine(shared_database_url):
 def shared_client(shared_database_url):
     with TestClient(create_app(Settings(database_url=shared_database_url, page_size=50))) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def shipped_data_client(backend, tmp_path_factory):
+    """The shipped dataset (seeds/), loaded once per backend, for tests that only read it."""
+    url = backend.new_database(tmp_path_factory.mktemp("shipped"), "shipped")
+    try:
+        backend.migrate(url)
+        engine = make_engine(url)
+        ingest(engine, [SEEDS])
+        engine.dispose()
+        with TestClient(create_app(Settings(database_url=url, page_size=50))) as client:
+            yield client
+    finally:
+        backend.drop(url)
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,13 @@ def test_migrate_then_ingest_twice_reports_nothing_changed(monkeypatch, database
     assert "events: 0 created, 0 updated, 11 unchanged" in capsys.readouterr().out
 
 
+def test_migrate_says_what_it_did(monkeypatch, database_url, capsys):
+    run(monkeypatch, database_url, "migrate")
+    assert capsys.readouterr().out.startswith("created the schema at revision ")
+    run(monkeypatch, database_url, "migrate")
+    assert capsys.readouterr().out.startswith("the database is already up to date at revision ")
+
+
 def test_ingest_errors_go_to_stderr_with_a_non_zero_exit(monkeypatch, database_url, tmp_path, capsys):
     run(monkeypatch, database_url, "migrate")
     bad = write(tmp_path, "bad.yaml", "events:\n  - slug: x1y\n")

@@ -114,7 +114,7 @@ def test_event_page_has_canonical_link_and_preview_meta(shared_client):
     assert html.select_one("link[rel=canonical]")["href"] == "http://testserver/events/2020-clash"
     assert html.select_one("meta[property='og:title']")["content"] == "Deadly clash in the valley"
     assert html.select_one("meta[property='og:description']")["content"].startswith("15 June 2020: Soldiers died")
-    assert html.select_one("meta[name='twitter:card']")["content"] == "summary"
+    assert html.select_one("meta[name='twitter:card']")["content"] == "summary_large_image"
 
 
 def test_first_and_last_events_have_one_neighbour(shared_client):

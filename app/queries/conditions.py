@@ -11,6 +11,10 @@ from sqlalchemy import ColumnElement, bindparam, column, exists, func, literal_c
 from app.filters import SearchTerm, TimelineFilter
 from app.queries.tables import event, event_country, event_topic
 
+# PostgreSQL's text search configuration, the one search_vector is built with: `english` keeping
+# stop words (migration 0007).
+SEARCH_CONFIGURATION = "timeline_english"
+
 
 def event_conditions(
     timeline_filter: TimelineFilter, dialect: str, max_span_days: int = 0, leave_out: str | None = None
@@ -50,7 +54,12 @@ def event_conditions(
 
 def text_match(terms: list[SearchTerm], dialect: str, correlated: bool):
     """Events whose title, summary or statements hold every term: SQLite FTS5, PostgreSQL tsvector
-    (both index event.statement_text beside the title and summary, see migration 0005)."""
+    (both index event.statement_text beside the title and summary, see migration 0005).
+
+    Both compare word stems (migration 0007): FTS5's porter tokenizer stems the query's words as it
+    stemmed the text, and PostgreSQL's `english` stemmer does the same for both, so "talk"
+    finds "talks". A prefix is stemmed too: "talks*" finds "talking", but a prefix cut inside a
+    suffix ("negotia*") misses the stem "negoti", on both backends alike."""
     if dialect == "sqlite":
         expression = " AND ".join(f'"{term.text}"' + ("*" if term.prefix else "") for term in terms)
         fts = table("event_fts", column("rowid"))
@@ -59,5 +68,5 @@ def text_match(terms: list[SearchTerm], dialect: str, correlated: bool):
             return exists().select_from(fts).where(match, fts.c.rowid == event.c.id)
         return select(fts.c.rowid).where(match)
     expression = " & ".join(" <-> ".join(term.text.lower().split()) + (":*" if term.prefix else "") for term in terms)
-    match = literal_column("search_vector").op("@@")(func.to_tsquery("simple", expression))
+    match = literal_column("search_vector").op("@@")(func.to_tsquery(SEARCH_CONFIGURATION, expression))
     return match if correlated else select(event.c.id).where(match)

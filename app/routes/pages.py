@@ -1,10 +1,11 @@
 """HTML pages: the timeline (full page or htmx fragment), event pages, about."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from app import queries
 from app.caching import VARY
+from app.config import PROJECT_DIR
 from app.era_marks import era_marks
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
@@ -58,6 +59,7 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
     else:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
+        context["description"] = timeline_filter.describe(queries.stats(session))
         if context["total"]:
             context["overview"] = view_overview(session, timeline_filter)
             context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
@@ -96,3 +98,13 @@ def about(request: Request, session: SessionDep):
 def api_docs(request: Request):
     """Swagger UI for the JSON API, from vendored files."""
     return templates.TemplateResponse(request, "docs.html", {})
+
+
+@router.get("/favicon.ico", response_class=FileResponse)
+def favicon():
+    """The site's icon (static/favicon.svg drawn at 16, 32 and 48 pixels), where browsers look without a link."""
+    return FileResponse(
+        PROJECT_DIR / "static" / "favicon.ico",
+        media_type="image/x-icon",
+        headers={"Cache-Control": "public, max-age=604800"},
+    )

@@ -111,9 +111,34 @@ def test_words_narrow_results_as_the_user_types_with_one_request_per_pause(page,
         expect(heading(page)).to_have_text("3 events match")
 
     assert shown_events(page) == ["1962-war", "1988-visit", "2025-border-talks"]
-    expect(page).to_have_url(f"{app_url}/?q=border")
+    # The word being typed is searched as a prefix, and the address says so.
+    expect(page).to_have_url(f"{app_url}/?q=border*")
     # Debounced: typing six letters in a row asked the server far fewer times.
     assert 1 <= len(fragment_requests) < 3, fragment_requests
+
+
+def test_a_word_being_typed_is_searched_as_a_prefix(page, app_url):
+    page.goto("/")
+    with same_document(page):
+        page.get_by_label("Words").press_sequentially("Wash", delay=40)
+        expect(heading(page)).to_have_text("1 event matches")
+    assert shown_events(page) == ["2020-tariff-talks"]
+    expect(page).to_have_url(f"{app_url}/?q=Wash*")
+
+
+def test_typing_slowly_never_flashes_no_results(page):
+    page.goto("/")
+    fragments = []
+    page.on("response", lambda r: r.request.headers.get("hx-request") and fragments.append(r))
+
+    with same_document(page):
+        # Pauses longer than the search waits for, so each letter from the third on asks the server.
+        page.get_by_label("Words").press_sequentially("talks", delay=500)
+        expect(heading(page)).to_have_text("4 events match")
+
+    shown = [re.search(r"(\d+) events? match", response.text()).group(1) for response in fragments]
+    assert len(shown) >= 2
+    assert "0" not in shown
 
 
 def test_clearing_the_words_restores_the_results(page, app_url):
