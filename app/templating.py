@@ -39,9 +39,19 @@ def when_iso(item: EventView) -> str:
     return partial_iso(item.start_date, item.date_precision)
 
 
-def timeline_url(timeline_filter: TimelineFilter | None = None, after: Cursor | None = None, path: str = "/") -> str:
-    """A link to a view: the filter's query string, and the page position when paging on."""
+def timeline_url(
+    timeline_filter: TimelineFilter | None = None,
+    after: Cursor | None = None,
+    path: str = "/",
+    at: str | None = None,
+    span: str | None = None,
+) -> str:
+    """A link to a view: the filter's query string, then the list's position and the navigator's span."""
     items = timeline_filter.query_items() if timeline_filter else []
+    if at is not None:
+        items.append(("at", at))
+    if span is not None:
+        items.append(("span", span))
     if after is not None:
         items.append(("after", str(after)))
     return f"{path}?{urlencode(items)}" if items else path

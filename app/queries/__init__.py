@@ -9,7 +9,7 @@ from app.queries.chain import CHAIN_DEPTH, CHAIN_SIZE, LINK_WORDS, chain
 from app.queries.eras import eras
 from app.queries.events import count_events, get_event, iter_events, list_events, neighbours, revisions
 from app.queries.facets import country_counts, country_facets, dataset_stats, topic_counts, topic_facets
-from app.queries.overview import MONTHS_SHOWN_BY_MONTH, overview, read_overview
+from app.queries.overview import Mark, MonthCount, marks, month_counts, periods_between
 from app.queries.pairs import country_pairs, relation_order
 from app.queries.stats import Stats, data_version, stats
 from app.queries.views import (
@@ -23,7 +23,6 @@ from app.queries.views import (
     Facet,
     LinkView,
     Neighbours,
-    Overview,
     Period,
     RevisionView,
     SourceView,
@@ -34,7 +33,6 @@ __all__ = [
     "CHAIN_DEPTH",
     "CHAIN_SIZE",
     "LINK_WORDS",
-    "MONTHS_SHOWN_BY_MONTH",
     "Chain",
     "ChainItem",
     "CountryPair",
@@ -44,8 +42,9 @@ __all__ = [
     "EventView",
     "Facet",
     "LinkView",
+    "Mark",
+    "MonthCount",
     "Neighbours",
-    "Overview",
     "Period",
     "RevisionView",
     "SourceView",
@@ -62,9 +61,10 @@ __all__ = [
     "get_event",
     "iter_events",
     "list_events",
+    "marks",
+    "month_counts",
+    "periods_between",
     "neighbours",
-    "overview",
-    "read_overview",
     "relation_order",
     "revisions",
     "stats",

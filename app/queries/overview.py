@@ -1,4 +1,5 @@
-"""The overview of a view: its events per year or month, with their average tone."""
+"""The overview of a view: its events per month, with their tone, from which the bars by year or month
+and the navigator's periods at every zoom are summed; and the events the navigator marks one by one."""
 
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -11,20 +12,17 @@ from app.models import Precision
 from app.queries.planner import filtered
 from app.queries.stats import cached
 from app.queries.tables import event
-from app.queries.views import Overview, Period
-
-# Up to three years, the overview counts by month; a longer range by year.
-MONTHS_SHOWN_BY_MONTH = 36
+from app.queries.views import Period
 
 
-def overview(session: Session, timeline_filter: TimelineFilter) -> Overview:
-    """The view's events per period with their average tone, from one grouped query, cached like counts."""
-    timeline_filter = timeline_filter.replace(order="asc")  # the order changes nothing here
-    return cached(session, ("overview", timeline_filter), lambda: read_overview(session, timeline_filter))
+def month_counts(session: Session, timeline_filter: TimelineFilter) -> "tuple[MonthCount, ...]":
+    """The view's events counted by the month they start in and their date's precision, cached like counts."""
+    timeline_filter = timeline_filter.replace(order="asc")
+    return cached(session, ("months", timeline_filter), lambda: read_month_counts(session, timeline_filter))
 
 
-def read_overview(session: Session, timeline_filter: TimelineFilter) -> Overview:
-    """The overview as the database gives it now, without the cache."""
+def read_month_counts(session: Session, timeline_filter: TimelineFilter) -> "tuple[MonthCount, ...]":
+    """One grouped query: as many rows as months with events, at most three precisions each."""
     month = _month_of_start(session.get_bind().dialect.name).label("month")
     statement = (
         select(
@@ -39,41 +37,10 @@ def read_overview(session: Session, timeline_filter: TimelineFilter) -> Overview
     )
     # As many rows as there are matches: the plan that reads fewest of them, as for a count.
     rows = session.execute(filtered(session, statement, timeline_filter, None)).all()
-    total = sum(row.events for row in rows)
-    if not rows:
-        return Overview("year", [], 0, 0)
-
-    rows = [_MonthRow(int(row.month[:4]) * 12 + int(row.month[5:7]) - 1, *row[1:]) for row in rows]
-    first, last = _months_shown(rows, timeline_filter)
-    by_month = last - first < MONTHS_SHOWN_BY_MONTH
-    periods = _periods(rows, first, last, by_month)
-    if by_month and not any(period.events for period in periods):
-        # Only events dated to a year: bars by year say more than empty months.
-        by_month, periods = False, _periods(rows, first, last, False)
-    shown = sum(period.events for period in periods)
-    return Overview("month" if by_month else "year", periods, shown, total - shown)
+    return tuple(MonthCount(int(row.month[:4]) * 12 + int(row.month[5:7]) - 1, *row[1:]) for row in rows)
 
 
-def _month_number(value: date) -> int:
-    return value.year * 12 + value.month - 1
-
-
-def _months_shown(rows: "list[_MonthRow]", timeline_filter: TimelineFilter) -> tuple[int, int]:
-    """The first and last month numbers of the axis: the events', within the view's dates."""
-    first = min(row.number for row in rows)
-    last = max(row.number for row in rows)
-    date_from, date_to = timeline_filter.date_from, timeline_filter.date_to
-    if date_from:
-        first = max(first, _month_number(date_from))
-    if date_to:
-        last = min(last, _month_number(date_to))
-    # A short range the reader asked for is shown whole, even where it has no events.
-    if date_from and date_to and _month_number(date_to) - _month_number(date_from) < MONTHS_SHOWN_BY_MONTH:
-        first, last = _month_number(date_from), _month_number(date_to)
-    return first, last
-
-
-def _periods(rows: "list[_MonthRow]", first: int, last: int, by_month: bool) -> list[Period]:
+def periods_between(rows: "tuple[MonthCount, ...]", first: int, last: int, by_month: bool) -> list[Period]:
     """The periods from month number `first` to `last`, with the counts and tones of their rows."""
     sums: dict[int, list[int]] = {}
     for row in rows:
@@ -92,7 +59,7 @@ def _periods(rows: "list[_MonthRow]", first: int, last: int, by_month: bool) -> 
     ]
 
 
-class _MonthRow(NamedTuple):
+class MonthCount(NamedTuple):
     number: int  # year * 12 + month - 1
     date_precision: str
     events: int
@@ -113,3 +80,38 @@ def _month_span(number: int) -> tuple[str, date, date]:
     start = date(year, month + 1, 1)
     following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
     return f"{year:04d}-{month + 1:02d}", start, following - timedelta(days=1)
+
+
+class Mark(NamedTuple):
+    """An event as the navigator marks it on its axis."""
+
+    slug: str
+    title: str
+    start_date: date
+    date_precision: Precision
+    end_date: date | None
+    end_precision: Precision | None
+    importance: int
+
+
+def marks(session: Session, timeline_filter: TimelineFilter, first: date, last: date, limit: int) -> list[Mark]:
+    """The view's events that overlap `first`..`last`, in date order, at most `limit` of them: the
+    navigator asks only when its month counts say that few are there."""
+    date_from = max(first, timeline_filter.date_from) if timeline_filter.date_from else first
+    date_to = min(last, timeline_filter.date_to) if timeline_filter.date_to else last
+    within = timeline_filter.replace(order="asc", date_from=date_from, date_to=date_to)
+    columns = [event.c[name] for name in Mark._fields]
+    statement = filtered(session, select(*columns).select_from(event), within, limit)
+    rows = session.execute(statement.order_by(event.c.start_date, event.c.id).limit(limit)).all()
+    return [
+        Mark(
+            row.slug,
+            row.title,
+            row.start_date,
+            Precision(row.date_precision),
+            row.end_date,
+            Precision(row.end_precision) if row.end_precision else None,
+            row.importance,
+        )
+        for row in rows
+    ]

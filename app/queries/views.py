@@ -150,7 +150,7 @@ class EraView:
 
 @dataclass(frozen=True)
 class Period:
-    """One bar of the overview: a year ("2020") or a month ("2020-06"), as from= and to= write it."""
+    """A year ("2020") or a month ("2020-06") of a view's events, as from= and to= write it."""
 
     key: str
     start: date
@@ -163,14 +163,6 @@ class Period:
     def tone(self) -> float | None:
         """The average tone of the events that have one."""
         return self.tone_total / self.rated if self.rated else None
-
-
-@dataclass(frozen=True)
-class Overview:
-    unit: str  # "year" or "month"
-    periods: list[Period]  # every period of the range in order, empty ones included
-    events: int  # the events the bars count
-    left_out: int  # matching events outside the bars: begun before the range, or (by month) dated to a year
 
 
 @dataclass(frozen=True)

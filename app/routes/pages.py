@@ -10,7 +10,7 @@ from app.era_marks import era_marks
 from app.errors import EventNotFound
 from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
 from app.htmx import requested_fragment
-from app.overview import view_overview
+from app.navigator import navigator
 from app.routes.session import SessionDep
 from app.templating import templates
 
@@ -53,15 +53,22 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
         context["era_marks"] = era_marks(page.items, eras, timeline_filter, page_request.after, last_page)
     status = 422 if invalid else 200
 
+    if fragment == "navigator" and page_request is not None:
+        context["navigator"] = navigator(session, timeline_filter, _span(request))
+        context["navigator_controls"] = True
+        template = "_navigator.html" if context["navigator"] else "_results.html"
     # The next page goes after the events shown; without a cursor there is nothing before it.
-    if fragment == "more" and page_request is not None and page_request.after is not None:
+    elif fragment == "more" and page_request is not None and page_request.after is not None:
         template, context["more"] = "_page_of_events.html", True
     else:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
         context["description"] = timeline_filter.describe(queries.stats(session))
         if context["total"]:
-            context["overview"] = view_overview(session, timeline_filter)
+            items = context["page"].items
+            shown = (items[0].start_date, items[-1].start_date) if items else None
+            context["navigator"] = navigator(session, timeline_filter, _span(request), shown)
+            context["navigator_controls"] = True
             context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
             if len(timeline_filter.countries) == 2:
                 context["relation_pair"] = timeline_filter.countries
@@ -108,3 +115,15 @@ def favicon():
         media_type="image/x-icon",
         headers={"Cache-Control": "public, max-age=604800"},
     )
+
+
+def _span(request: Request):
+    from app.dates import parse_partial_date, period_end
+
+    text = request.query_params.get("span")
+    if not text or ".." not in text:
+        return None
+    first, last = text.split("..", 1)
+    start, _ = parse_partial_date(first)
+    end, precision = parse_partial_date(last)
+    return start, period_end(end, precision)

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app import queries
 from app.errors import RelationNotFound
 from app.filters import PageRequest, TimelineFilter
-from app.overview import view_overview
+from app.navigator import navigator
 from app.routes.session import SessionDep
 from app.templating import templates, timeline_url
 
@@ -54,7 +54,7 @@ def relation_page(request: Request, session: SessionDep, pair: str):
         "second": (second, names[second]),
         "filter": pair_filter,
         "total": total,
-        "overview": view_overview(session, pair_filter),
+        "navigator": navigator(session, pair_filter),
         "eras": eras,
         "key_events": queries.list_events(session, key_filter, PageRequest(None, KEY_EVENTS)),
         "key_total": queries.count_events(session, key_filter),
