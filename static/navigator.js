@@ -299,18 +299,23 @@
   document.addEventListener("pointerup", release);
   document.addEventListener("pointercancel", release);
 
-  // The events on screen, as a band on the axis and as the current period.
+  // The events on screen, as a band on the axis and as the current period; while the list is
+  // below the fold, the events it holds.
   function visibleDates() {
     var cards = document.querySelectorAll("#timeline li.event[data-date]");
-    var first = null, last = null;
-    for (var index = 0; index < cards.length; index += 1) {
-      var box = cards[index].getBoundingClientRect();
-      if (box.bottom < 0) continue;
-      if (box.top > window.innerHeight) break;
-      var day = cards[index].getAttribute("data-date");
+    var first = null, last = null, below = true;
+    function take(card) {
+      var day = card.getAttribute("data-date");
       if (first === null || day < first) first = day;
       if (last === null || day > last) last = day;
     }
+    for (var index = 0; index < cards.length; index += 1) {
+      var box = cards[index].getBoundingClientRect();
+      if (box.bottom < 0) { below = false; continue; }
+      if (box.top > window.innerHeight) break;
+      take(cards[index]);
+    }
+    if (first === null && below) Array.prototype.forEach.call(cards, take);
     return first === null ? null : [first, last];
   }
 

@@ -84,7 +84,7 @@ class Navigator:
     bands: list[dict]
     ticks: list[dict]
     controls: list[Control]
-    narrow_href: str  # the view narrowed to the span's dates
+    narrow_href: str | None  # the view narrowed to the span's dates, unless that is the whole range
     title: str
     description: str
     note: str
@@ -157,6 +157,7 @@ def navigator(
     era_rows = max((band["row"] for band in bands), default=-1) + 1
     plot_top = era_rows * ERA_ROW_HEIGHT + (4 if bands else 8)
     left_out = sum(row.events for row in counts) - sum(period.events for period in periods)
+    year_dated = 0 if length >= 12 else sum(row.events for row in in_span if row.date_precision == Precision.year.value)
     return Navigator(
         span=span,
         span_param="" if span == whole_shown else span.text,
@@ -168,10 +169,10 @@ def navigator(
         bands=bands,
         ticks=layers.ticks(periods, length),
         controls=_controls(span, whole, link),
-        narrow_href=narrow(span),
+        narrow_href=None if span == whole_shown else narrow(span),
         title=f"Events from {_span_words(span)}, by {_length_words(length)}",
         description=_description(periods, marks, length, bands),
-        note=_note(left_out, length),
+        note=_note(left_out, year_dated),
         here=layers.here(shown, span),
         table=[period for period in fine if period.events],
         table_unit="month" if by_month else "year",
@@ -283,9 +284,11 @@ def _description(periods: list[NavPeriod], marks: list[dict], length: int, bands
     return " ".join(parts)
 
 
-def _note(left_out: int, length: int) -> str:
+def _note(left_out: int, year_dated: int) -> str:
+    """What the periods leave out: events outside the span, and (in periods of months) those dated
+    only to a year."""
     if left_out <= 0:
         return ""
     one = left_out == 1
-    where = "outside the period shown" if length >= 12 else "outside the period shown or dated only to a year"
+    where = "outside the period shown" + (" or too coarsely dated for it" if year_dated else "")
     return f"{left_out:,} matching event{'' if one else 's'} {'is' if one else 'are'} {where}."

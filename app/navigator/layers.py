@@ -124,18 +124,21 @@ def bands(eras: list[EraView], span: Span, timeline_filter: TimelineFilter) -> l
 
 
 def ticks(periods: list, length: int) -> list[dict]:
-    """A label at the start of every period, or of every second or third where they would not fit."""
-
-    def text(period, index: int) -> str:
-        start = month_start(period.first)
-        if length >= 12:
-            return str(start.year)
-        return f"{start:%b %Y}" if index == 0 or start.month == 1 else f"{start:%b}"
-
-    widest = max(len(text(period, index)) for index, period in enumerate(periods)) * CHARACTER_PX + CHARACTER_PX
+    """A label at the start of every period, or of every second, third… where they would not fit on
+    the narrowest chart; a month's label says its year where the year changes."""
+    widest = (len("Sep 2020") if length < 12 else len("2020")) * CHARACTER_PX + CHARACTER_PX
     room = NARROWEST_PX * PLOT_WIDTH / len(periods)
     every = -(-int(widest) // int(room)) if widest > room else 1
-    return [{"x": period.x, "text": text(period, index)} for index, period in enumerate(periods) if index % every == 0]
+    labels, year = [], None
+    for period in periods[::every]:
+        start = month_start(period.first)
+        if length >= 12:
+            text = str(start.year)
+        else:
+            text = f"{start:%b}" if start.year == year else f"{start:%b %Y}"
+        year = start.year
+        labels.append({"x": period.x, "text": text})
+    return labels
 
 
 def here(shown: tuple[date, date] | None, span: Span) -> tuple[float, float] | None:

@@ -67,10 +67,21 @@ def span_of(first_day: date, last_day: date) -> Span:
 
 
 def shown_span(wanted: Span, whole: Span) -> tuple[Span, int]:
-    """The span shown for the one wanted, within the whole range, in whole periods; and their length."""
+    """The span shown for the one wanted: whole periods of the shortest round length that gives at
+    most MAX_PERIODS, kept within the whole range's periods; and that length."""
     wanted = wanted.moved_to(wanted.first, wanted.months, whole)
-    length = next((months for months in PERIOD_MONTHS if -(-wanted.months // months) <= MAX_PERIODS), PERIOD_MONTHS[-1])
-    return Span(wanted.first - wanted.first % length, wanted.last + (-(wanted.last + 1) % length)), length
+    for length in PERIOD_MONTHS:
+        if -(-wanted.months // length) > MAX_PERIODS:
+            continue
+        span = _in_periods(wanted.moved_to(wanted.first, wanted.months, _in_periods(whole, length)), length)
+        if span.months // length <= MAX_PERIODS:
+            return span, length
+    return _in_periods(whole, PERIOD_MONTHS[-1]), PERIOD_MONTHS[-1]
+
+
+def _in_periods(span: Span, length: int) -> Span:
+    """The span widened to whole periods of `length` months, counted from year 0."""
+    return Span(span.first - span.first % length, span.last + (-(span.last + 1) % length))
 
 
 def zoomed_in(span: Span, middle: int, whole: Span) -> Span:
