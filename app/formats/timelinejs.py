@@ -7,11 +7,13 @@ any HTML, which is reduced to plain text on the way in.
 import html
 import re
 from html.parser import HTMLParser
+from typing import Literal
 
 from slugify import slugify
 
+from app.dates import format_span
 from app.models import Precision
-from app.queries import EventView
+from app.queries import EraView, EventView
 
 SOURCES_CLASS = "sources"
 READ_MORE_CLASS = "read-more"
@@ -25,6 +27,11 @@ FIELD_NAMES = {
 }
 
 
+# What a slide's `group` (its row in TimelineJS's navigation) is: none, the first topic, or its
+# countries. A row per topic overlaps the rows' labels on a phone, so rows are asked for, not given.
+Grouping = Literal["none", "topic", "country"]
+
+
 def date_object(value, precision: Precision) -> dict[str, int]:
     parts = {"year": value.year}
     if precision is not Precision.year:
@@ -34,7 +41,7 @@ def date_object(value, precision: Precision) -> dict[str, int]:
     return parts
 
 
-def event_slide(item: EventView, page_url: str) -> dict:
+def event_slide(item: EventView, page_url: str, grouping: Grouping = "none") -> dict:
     sources = ", ".join(f'<a href="{html.escape(s.url)}">{html.escape(s.title)}</a>' for s in item.sources)
     slide = {
         "unique_id": item.slug,
@@ -48,17 +55,36 @@ def event_slide(item: EventView, page_url: str) -> dict:
     }
     if item.end_date is not None:
         slide["end_date"] = date_object(item.end_date, item.end_precision)
-    if item.topics:
+    # The date as the app writes it ("20 October – 21 November 1962"), not as TimelineJS would.
+    slide["display_date"] = format_span(item.start_date, item.date_precision, item.end_date, item.end_precision)
+    group = _group(item, grouping)
+    if group:
         # Rendered as HTML by TimelineJS, like the headline and text.
-        slide["group"] = html.escape(item.topics[0][1])
+        slide["group"] = html.escape(group)
     return slide
 
 
-def document(title: str, description: str, slides: list[dict]) -> dict:
+def _group(item: EventView, grouping: Grouping) -> str:
+    if grouping == "topic" and item.topics:
+        return item.topics[0][1]
+    if grouping == "country" and item.countries:
+        names = [name for _, name in item.countries]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return ""
+
+
+def era(item: EraView) -> dict:
+    """An era as TimelineJS draws it: a band under the slides' markers, named by its headline."""
     return {
-        "title": {"text": {"headline": html.escape(title), "text": f"<p>{html.escape(description)}</p>"}},
-        "events": slides,
+        "start_date": date_object(item.start_date, item.date_precision),
+        # To the last day of its last period: an era "to 2025" covers 2025, as it does in the app.
+        "end_date": date_object(item.last_date, Precision.day),
+        "text": {"headline": html.escape(item.name), "text": f"<p>{html.escape(item.description)}</p>"},
     }
+
+
+def title_slide(title: str, description: str) -> dict:
+    return {"text": {"headline": html.escape(title), "text": f"<p>{html.escape(description)}</p>"}}
 
 
 class _TextAndLinks(HTMLParser):
