@@ -197,7 +197,8 @@ def test_timelinejs_event_without_any_source_is_an_error_naming_the_field(seeded
     with pytest.raises(IngestFailed) as failure:
         ingest(seeded_engine, [path], options=ReaderOptions(countries=("IN",), topic="border"))
     (error,) = failure.value.errors
-    assert error.startswith(f"{path}: event #1 '2020-no-source': sources (--source, links in text.text, or media.url):")
+    assert error.startswith(f"{path}: event #1 '2020-no-source': sources: none given: ")
+    assert "--source URL" in error
 
 
 def test_our_seed_format_can_be_written_as_json(engine, tmp_path):

@@ -25,7 +25,11 @@ def slides(client, query: str = PAIR) -> list[dict]:
 
 def test_the_export_holds_the_eras_of_the_view(client_with_eras):
     eras = client_with_eras.get(f"/timelinejs.json?{PAIR}").json()["eras"]
-    assert [era["text"]["headline"] for era in eras] == ["War on the frontier", "Standoff on the plateau", "Renewed talks"]
+    assert [era["text"]["headline"] for era in eras] == [
+        "War on the frontier",
+        "Standoff on the plateau",
+        "Renewed talks",
+    ]
     assert eras[0]["start_date"] == {"year": 1962, "month": 10, "day": 20}
     assert eras[0]["end_date"] == {"year": 1962, "month": 11, "day": 21}
     assert eras[0]["text"]["text"] == "<p>A month of fighting along the disputed frontier.</p>"

@@ -23,7 +23,12 @@ FIELD_NAMES = {
     "title": "text.headline",
     "summary": "text.text",
     "topics": "group",
-    "sources": "sources (--source, links in text.text, or media.url)",
+    "sources": "sources",
+}
+# How to give a field a slide left empty: TimelineJS files rarely carry topics or sources at all.
+FIELD_HINTS = {
+    "topics": "name a topic in the slide's group, or give one for every slide without a group with --topic SLUG",
+    "sources": "link to one in text.text or give an http(s) media.url, or give one for every slide with --source URL",
 }
 
 
@@ -135,11 +140,56 @@ class _TextAndLinks(HTMLParser):
         return listed or [(url, text) for url, text, cls in links if cls != READ_MORE_CLASS]
 
 
+class _Quote(_TextAndLinks):
+    """A quote's words apart from the `<cite>` that says whose they are."""
+
+    def __init__(self):
+        super().__init__()
+        self.cite: list[str] = []
+        self.in_cite = False
+
+    def handle_starttag(self, tag, attrs):
+        self.in_cite = self.in_cite or tag == "cite"
+        super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.in_cite = self.in_cite and tag != "cite"
+        super().handle_endtag(tag)
+
+    def handle_data(self, data):
+        if self.in_cite:
+            self.cite.append(data)
+        else:
+            super().handle_data(data)
+
+
 def plain_text(fragment: str) -> tuple[str, list[tuple[str, str]]]:
     parser = _TextAndLinks()
     parser.feed(fragment or "")
     parser.close()
     return parser.text(), parser.source_links()
+
+
+def media_quote(media: dict) -> str:
+    """The quote a slide shows in place of media, as a paragraph of its summary; "" when it has none.
+
+    TimelineJS takes `media.url` that is a `<blockquote>` or plain words, not an address, as a quote:
+    its words belong with the text, and it is no source.
+    """
+    url = str(media.get("url") or "").strip()
+    is_quote = "<blockquote" in url.lower() or ("<" not in url and len(url.split()) > 1)
+    if not is_quote or re.match(r"(https?:)?//", url, re.IGNORECASE):
+        return ""
+    parser = _Quote()
+    parser.feed(url)
+    parser.close()
+    words = " ".join(parser.text().split())
+    if not words:
+        return ""
+    if words[0] not in "\"“‘'«":
+        words = f"“{words}”"
+    who = " ".join("".join(parser.cite).split()) or plain_text(str(media.get("credit") or ""))[0]
+    return f"{words} — {who}" if who else words
 
 
 def partial_date(value: object) -> str | None:
@@ -171,8 +221,10 @@ def record_data(
 ) -> dict:
     """One TimelineJS slide as the fields of an event record (the record validates them)."""
     text = slide.get("text") if isinstance(slide.get("text"), dict) else {}
+    media = slide.get("media") if isinstance(slide.get("media"), dict) else {}
     headline, _ = plain_text(str(text.get("headline") or ""))
     summary, links = plain_text(str(text.get("text") or ""))
+    summary = "\n\n".join(part for part in (summary, media_quote(media)) if part)
     start = partial_date(slide.get("start_date"))
     slug = str(slide.get("unique_id") or "").strip() or slugify(f"{start or ''} {headline}", max_length=110)
     data: dict = {
@@ -188,17 +240,18 @@ def record_data(
     group = str(slide.get("group") or "").strip()
     chosen = topics_by_name.get(group.casefold(), slugify(group)) if group else topic
     data["topics"] = [chosen] if chosen else []
-    data["sources"] = _sources(slide, links, sources)
+    data["sources"] = _sources(media, links, sources)
     return data
 
 
-def _sources(slide: dict, links: list[tuple[str, str]], given: list[str]) -> list[dict]:
+def _sources(media: dict, links: list[tuple[str, str]], given: list[str]) -> list[dict]:
     """--source URLs when given; otherwise the links in the text, then an http(s) media URL."""
     if given:
         return [{"url": url, "title": url} for url in given]
     found = [{"url": url, "title": text or url} for url, text in links if url.startswith(("http://", "https://"))]
-    media = slide.get("media") if isinstance(slide.get("media"), dict) else {}
     media_url = str(media.get("url") or "").strip()
     if media_url.startswith(("http://", "https://")) and media_url not in {s["url"] for s in found}:
-        found.append({"url": media_url, "title": str(media.get("caption") or media.get("credit") or media_url)})
+        # Captions and credits are HTML too ('<a href=…>Portrait by …</a>').
+        title = plain_text(str(media.get("caption") or media.get("credit") or ""))[0]
+        found.append({"url": media_url, "title": " ".join(title.split()) or media_url})
     return found
