@@ -7,6 +7,11 @@ PORT ?= 8000
 # axe-core checks the pages for accessibility in the browser tests; it comes from the npm registry.
 AXE_CORE_VERSION := 4.14.1
 AXE_CORE := tests/.assets/axe-core/axe-$(AXE_CORE_VERSION).min.js
+# TimelineJS renders the app's export from another origin in a browser test; it comes from the npm
+# registry too, laid out as in its dist/ folder (it finds its locale files beside its script).
+TIMELINEJS_VERSION := 3.9.11
+TIMELINEJS_DIR := tests/.assets/timelinejs-$(TIMELINEJS_VERSION)
+TIMELINEJS := $(TIMELINEJS_DIR)/js/timeline.js
 
 .PHONY: run test check install install-dev test-assets screenshots fuzz bench migrate ingest serve lint clean
 
@@ -16,13 +21,22 @@ test: install-dev test-assets
 	$(BIN)/timeline check seeds/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-assets: $(AXE_CORE)
+test-assets: $(AXE_CORE) $(TIMELINEJS)
 
 $(AXE_CORE):
 	rm -rf $(@D) && mkdir -p $(@D)
 	cd $(@D) && npm pack --silent --no-fund axe-core@$(AXE_CORE_VERSION) >/dev/null
 	tar -xzf $(@D)/axe-core-$(AXE_CORE_VERSION).tgz -C $(@D) --strip-components=1 package/axe.min.js package/LICENSE
 	mv $(@D)/axe.min.js $@ && rm $(@D)/axe-core-$(AXE_CORE_VERSION).tgz
+
+$(TIMELINEJS):
+	rm -rf tests/.assets/timelinejs-* && mkdir -p $(TIMELINEJS_DIR)
+	cd $(TIMELINEJS_DIR) && npm pack --silent --no-fund @knight-lab/timelinejs@$(TIMELINEJS_VERSION) >/dev/null
+	tar -xzf $(TIMELINEJS_DIR)/knight-lab-timelinejs-$(TIMELINEJS_VERSION).tgz -C $(TIMELINEJS_DIR) --strip-components=2 \
+		package/dist/js/timeline.js package/dist/js/locale/en.json package/dist/css/timeline.css package/dist/css/icons
+	tar -xzf $(TIMELINEJS_DIR)/knight-lab-timelinejs-$(TIMELINEJS_VERSION).tgz -C $(TIMELINEJS_DIR) --strip-components=1 \
+		package/LICENSE
+	rm $(TIMELINEJS_DIR)/knight-lab-timelinejs-$(TIMELINEJS_VERSION).tgz
 
 # The README's pictures: the shipped seeds/ in a temporary database, at desktop and phone widths.
 screenshots: install-dev

@@ -107,10 +107,10 @@ def test_timeline_advertises_its_feed(shared_client):
 
 def test_timelinejs_document_has_the_required_structure(shared_client):
     document = shared_client.get(f"/timelinejs.json?{VIEW}").json()
-    assert set(document) == {"title", "events"}
+    assert set(document) == {"title", "eras", "events"}
     assert [slide["unique_id"] for slide in document["events"]] == VIEW_SLUGS
     for slide in document["events"]:
-        assert {"start_date", "text", "unique_id", "group"} <= set(slide)
+        assert {"start_date", "text", "unique_id", "display_date"} <= set(slide)
         assert {"headline", "text"} <= set(slide["text"])
         assert isinstance(slide["start_date"]["year"], int)
 

@@ -166,7 +166,7 @@ def test_the_timelinejs_group_is_escaped_like_the_headline(client, seeded_engine
             sources: [{url: "https://example.org/group", title: "Group"}]
     """
     ingest(seeded_engine, [write(tmp_path, "hostile-topic.yaml", textwrap.dedent(hostile))])
-    slides = json.loads(client.get("/timelinejs.json?topic=hostile-topic").text)["events"]
+    slides = json.loads(client.get("/timelinejs.json?topic=hostile-topic&group=topic").text)["events"]
     assert slides[0]["group"] == "&lt;img src=x onerror=alert(1)&gt;"
 
 

@@ -82,6 +82,7 @@ class RawItem:
     data: object
     where: str = ""  # how to find it in the file; "event #3" unless the reader says otherwise
     field_names: dict[str, str] = field(default_factory=dict)  # record field -> the file's name for it
+    field_hints: dict[str, str] = field(default_factory=dict)  # record field -> how to give it, if left empty
 
     def place(self) -> str:
         return self.where or f"{self.kind} #{self.position}"
@@ -310,7 +311,16 @@ def _timelinejs_document(path: Path, document: dict, options: ReaderOptions) -> 
             if isinstance(slide, dict)
             else slide
         )
-        items.append(RawItem(str(path), "event", position, data, field_names=timelinejs.FIELD_NAMES))
+        items.append(
+            RawItem(
+                str(path),
+                "event",
+                position,
+                data,
+                field_names=timelinejs.FIELD_NAMES,
+                field_hints=timelinejs.FIELD_HINTS,
+            )
+        )
     return ReadDocument([], items)
 
 

@@ -251,4 +251,7 @@ def _describe(item: RawItem, detail: ErrorDetails) -> str:
     """One Pydantic error as 'field: what is wrong', with the offending value where it helps."""
     parts = [str(part + 1) if isinstance(part, int) else str(part) for part in detail["loc"]]
     path = ".".join([item.field_name(parts[0]), *parts[1:]]) if parts else "item"
+    hint = item.field_hints.get(parts[0]) if len(parts) == 1 else None
+    if hint and detail["type"] in ("missing", "too_short") and not detail.get("input"):
+        return f"{path}: none given: {hint}"
     return f"{path}: {validation_messages.message(detail, PATTERN_MESSAGES)}"

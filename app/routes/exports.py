@@ -6,10 +6,11 @@ view's export holds exactly the events the view shows.
 
 import json
 from collections.abc import AsyncIterator, Callable
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlmodel import Session
 
@@ -162,24 +163,38 @@ def feed_atom(request: Request, session: SessionDep, params: FilterQuery):
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
+GroupQuery = Annotated[
+    timelinejs.Grouping,
+    Query(
+        description="Rows of TimelineJS's navigation: none (the default, one row), "
+        "topic (a row per event's first topic) or country (a row per set of countries)"
+    ),
+]
+
+
 @router.get(
     "/timelinejs.json",
     response_class=StreamingResponse,
     responses={200: {"content": {"application/json": {}}}},
 )
-def timelinejs_json(request: Request, session: SessionDep, params: FilterQuery):
-    """The view as a Knight Lab TimelineJS3 document."""
+def timelinejs_json(request: Request, session: SessionDep, params: FilterQuery, group: GroupQuery = "none"):
+    """The view as a Knight Lab TimelineJS3 document, with the view's eras."""
     timeline_filter = parse_filter(params, queries.stats(session))
-    description = timeline_filter.describe(queries.stats(session))
-    title_slide = timelinejs.document(request.app.state.settings.site_name, description, [])["title"]
+    title = timelinejs.title_slide(
+        request.app.state.settings.site_name, timeline_filter.describe(queries.stats(session))
+    )
+    eras = [timelinejs.era(item) for item in queries.eras(session, timeline_filter)]
+    head = (
+        f'{{"title": {json.dumps(title, ensure_ascii=False)}, "eras": {json.dumps(eras, ensure_ascii=False)}, '
+        '"events": ['
+    )
 
     def write(items: list, first: bool) -> str:
-        head = '{"title": ' + json.dumps(title_slide, ensure_ascii=False) + ', "events": [' if first else ""
         slides = (
-            json.dumps(timelinejs.event_slide(item, _event_url(request, item.slug)), ensure_ascii=False)
+            json.dumps(timelinejs.event_slide(item, _event_url(request, item.slug), group), ensure_ascii=False)
             for item in items
         )
-        return head + "".join(
+        return (head if first else "") + "".join(
             ("" if first and position == 0 else ",") + "\n" + slide for position, slide in enumerate(slides)
         )
 
