@@ -34,8 +34,8 @@ def hostile_client(client, seeded_engine):
 def injected_elements(html: str) -> list[str]:
     """Elements or attributes that only a payload could have put there."""
     page = BeautifulSoup(html, "html.parser")
-    # The overview's chart is the app's own SVG (its text is escaped like the rest, checked below).
-    charts = page.select("section.overview > svg.overview-chart")
+    # The navigator's chart is the app's own SVG (its text is escaped like the rest, checked below).
+    charts = page.select("section.navigator > svg.navigator-axis")
     own = {id(tag) for chart in charts for tag in [chart, *chart.find_all("svg")]}
     found = [str(tag)[:80] for tag in page.find_all(["img", "svg"]) if id(tag) not in own]
     found += [str(tag)[:80] for tag in page.find_all("script") if not tag.get("src")]

@@ -35,8 +35,9 @@ def test_the_relation_page_shows_the_pairs_overview_key_events_topics_and_ends(c
     assert "8 events between India and China, from 1962 to 2025" in html.select_one(".lead").get_text()
     assert html.find("a", string="Read the full timeline")["href"] == "/?country=IN&country=CN"
 
-    svg = html.select_one("svg.overview-chart")
-    assert [a["href"] for a in svg.select("a.bar-link")][-1] == "/?country=IN&country=CN&from=2025&to=2025"
+    svg = html.select_one("svg.navigator-axis")
+    # A period opens the pair's timeline there.
+    assert [a["href"] for a in svg.select("a.period")][-1] == "/?country=IN&country=CN&at=2020"
     assert len(svg.select("rect.era-band")) == 3
 
     key_events = [a["href"] for a in html.select("ol.key-events a")]

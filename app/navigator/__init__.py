@@ -142,7 +142,7 @@ def navigator(
 
     in_span = [row for row in counts if span.first <= row.number <= span.last]
     events = sum(row.events for row in in_span if length >= 12 or row.date_precision != Precision.year.value)
-    periods = _periods(span, length, in_span, link, whole)
+    periods = _periods(span, length, in_span, link)
     if shown is not None:
         for period in periods:
             period.current = period.first <= month_number(shown[0]) <= period.last
@@ -153,7 +153,7 @@ def navigator(
     )
     by_month = span.months <= MONTHLY_UP_TO
     fine = queries.periods_between(counts, span.first, span.last, by_month)
-    bands = layers.bands(queries.eras(session, timeline_filter), span, timeline_filter)
+    bands = layers.bands(queries.eras(session, timeline_filter), span)
     era_rows = max((band["row"] for band in bands), default=-1) + 1
     plot_top = era_rows * ERA_ROW_HEIGHT + (4 if bands else 8)
     left_out = sum(row.events for row in counts) - sum(period.events for period in periods)
@@ -170,7 +170,7 @@ def navigator(
         ticks=layers.ticks(periods, length),
         controls=_controls(span, whole, link),
         narrow_href=None if span == whole_shown else narrow(span),
-        title=f"Events from {_span_words(span)}, by {_length_words(length)}",
+        title=_title(span, length),
         description=_description(periods, marks, length, bands),
         note=_note(left_out, year_dated),
         here=layers.here(shown, span),
@@ -191,7 +191,7 @@ def _whole_span(counts: tuple[MonthCount, ...], timeline_filter: TimelineFilter)
     return Span(first, max(first, last))
 
 
-def _periods(span: Span, length: int, rows: list[MonthCount], link: LinkTo, whole: Span) -> list[NavPeriod]:
+def _periods(span: Span, length: int, rows: list[MonthCount], link: LinkTo) -> list[NavPeriod]:
     periods = []
     for first in range(span.first, span.last + 1, length):
         last = first + length - 1
@@ -211,7 +211,7 @@ def _periods(span: Span, length: int, rows: list[MonthCount], link: LinkTo, whol
             x=(first - span.first) / span.months * PLOT_WIDTH,
             width=length / span.months * PLOT_WIDTH,
             href="",
-            zoom_href=link(None, zoomed_in(span, first + length // 2, whole)),
+            zoom_href=link(None, zoomed_in(span, first + length // 2)),
             at_text=f"{first // 12:04d}" if length >= 12 else f"{month_start(first):%Y-%m}",
         )
         period.name = _period_name(period)
@@ -244,10 +244,11 @@ def _period_name(period: NavPeriod) -> str:
 def _controls(span: Span, whole: Span, link: LinkTo) -> list[Control]:
     middle = span.first + span.months // 2
     half = max(1, span.months // 2)
-    zoom_in = zoomed_in(span, middle, whole)
-    zoom_out = span.moved_to(middle - span.months, span.months * 2, whole)
-    earlier = span.moved_to(span.first - half, span.months, whole)
-    later = span.moved_to(span.first + half, span.months, whole)
+    # Unbounded here: the links' spans are kept within the range as they are shown (shown_span).
+    zoom_in = zoomed_in(span, middle)
+    zoom_out = Span(middle - span.months, middle + span.months - 1)
+    earlier = Span(span.first - half, span.last - half)
+    later = Span(span.first + half, span.last + half)
     fits = span.first <= whole.first and span.last >= whole.last
     return [
         Control("Zoom in", link(None, zoom_in) if span.months > MIN_SPAN_MONTHS else None, "+"),
@@ -258,10 +259,16 @@ def _controls(span: Span, whole: Span, link: LinkTo) -> list[Control]:
     ]
 
 
-def _span_words(span: Span) -> str:
-    if span.months % 12 == 0 and span.first % 12 == 0:
-        return f"{span.start.year} to {span.end.year}"
-    return f"{span.start:%B %Y} to {span.end:%B %Y}"
+def _title(span: Span, length: int) -> str:
+    """'Events from 1960 to 2029, by decade', 'Events in 2020, by month', 'Events in August 2025'."""
+    if span.months == 1:
+        return f"Events in {span.start:%B %Y}"
+    by = f", by {_length_words(length)}"
+    if span.first % 12 == 0 and span.months % 12 == 0:
+        if span.months == 12:
+            return f"Events in {span.start.year}{by}"
+        return f"Events from {span.start.year} to {span.end.year}{by}"
+    return f"Events from {span.start:%B %Y} to {span.end:%B %Y}{by}"
 
 
 def _length_words(length: int) -> str:

@@ -4,11 +4,9 @@ pixels down: a mark per event (or bars), the tone line, the eras, the labels and
 from datetime import date, timedelta
 
 from app.dates import format_span
-from app.filters import TimelineFilter
 from app.models import Precision
 from app.navigator.spans import Span, month_start
 from app.queries import EraView, Mark, Period
-from app.templating import era_url
 
 PLOT_HEIGHT = 120
 PLOT_WIDTH = 0.95  # the plot's share of the width; the tone scale's labels take the rest
@@ -86,7 +84,7 @@ def tone_path(fine: list[Period], span: Span) -> str:
     return " ".join(parts)
 
 
-def bands(eras: list[EraView], span: Span, timeline_filter: TimelineFilter) -> list[dict]:
+def bands(eras: list[EraView], span: Span) -> list[dict]:
     bands: list[dict] = []
     row_ends = [-1.0] * MAX_ERA_ROWS
     for era in eras:
@@ -117,7 +115,6 @@ def bands(eras: list[EraView], span: Span, timeline_filter: TimelineFilter) -> l
                 "label_y": row * ERA_ROW_HEIGHT + 13,
                 "anchor": anchor,
                 "when": format_span(era.start_date, era.date_precision, era.end_date, era.end_precision),
-                "href": era_url(timeline_filter, era),
             }
         )
     return bands
@@ -132,10 +129,8 @@ def ticks(periods: list, length: int) -> list[dict]:
     labels, year = [], None
     for period in periods[::every]:
         start = month_start(period.first)
-        if length >= 12:
-            text = str(start.year)
-        else:
-            text = f"{start:%b}" if start.year == year else f"{start:%b %Y}"
+        month = f"{start:%b}" if start.year == year else f"{start:%b %Y}"
+        text = str(start.year) if length >= 12 else month
         year = start.year
         labels.append({"x": period.x, "text": text})
     return labels

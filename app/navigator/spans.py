@@ -69,7 +69,8 @@ def span_of(first_day: date, last_day: date) -> Span:
 def shown_span(wanted: Span, whole: Span) -> tuple[Span, int]:
     """The span shown for the one wanted: whole periods of the shortest round length that gives at
     most MAX_PERIODS, kept within the whole range's periods; and that length."""
-    wanted = wanted.moved_to(wanted.first, wanted.months, whole)
+    if wanted.months >= whole.months:
+        wanted = whole
     for length in PERIOD_MONTHS:
         if -(-wanted.months // length) > MAX_PERIODS:
             continue
@@ -84,7 +85,7 @@ def _in_periods(span: Span, length: int) -> Span:
     return Span(span.first - span.first % length, span.last + (-(span.last + 1) % length))
 
 
-def zoomed_in(span: Span, middle: int, whole: Span) -> Span:
-    """Half the span, centred on the month `middle`."""
+def zoomed_in(span: Span, middle: int) -> Span:
+    """Half the span, centred on the month `middle` (shown_span keeps it within the range)."""
     months = max(MIN_SPAN_MONTHS, span.months // 2)
-    return span.moved_to(middle - months // 2, months, whole)
+    return Span(middle - months // 2, middle - months // 2 + months - 1)

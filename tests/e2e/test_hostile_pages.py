@@ -22,7 +22,7 @@ INJECTED = """() => ({
     handlers: [...document.querySelectorAll('*')]
         .filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
     images: document.querySelectorAll('img, svg[onload], iframe, object').length,
-    // getAttribute: an SVG link's href is not a string (the overview's bars are SVG links).
+    // getAttribute: an SVG link's href is not a string (the navigator's periods are SVG links).
     scriptLinks: [...document.querySelectorAll('a[href]')].filter(a => {
         try { return new URL(a.getAttribute('href'), document.baseURI).protocol === 'javascript:'; }
         catch (error) { return false; }

@@ -1,0 +1,180 @@
+"""The time navigator above the timeline, used as a person uses it: a period moves the list there;
+buttons, keys, the wheel and a drag zoom and pan, each step in the address and the history; without
+JavaScript every step is a link; the axis is one Tab stop with a true-size focus ring."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import checkbox, heading, same_document
+
+PHONE = {"width": 390, "height": 844}
+
+
+def period(page: Page, label: str):
+    """A period of the axis, by the start of its accessible name ('2020s: 4 events, …')."""
+    return page.locator(f'#navigator a.period[aria-label^="{label}:"]')
+
+
+def navigator_heading(page: Page):
+    return page.locator("#navigator-heading")
+
+
+def test_a_period_moves_the_list_there_and_keeps_every_filter(page, app_url):
+    page.goto("/?country=IN&country=CN")
+    with same_document(page):
+        period(page, "2020s").click()
+        expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&at=2020")
+    # A position, not a narrowing: the view still has all its events.
+    expect(heading(page)).to_have_text("8 events match")
+    expect(page.locator("#results li.event").first).to_have_attribute("data-date", re.compile("^2020"))
+    expect(checkbox(page, "India")).to_be_checked()
+    # Focus stays on the axis, on the period chosen, so the keys go on working.
+    expect(period(page, "2020s")).to_be_focused()
+
+
+def test_the_zoom_and_pan_buttons_step_the_axis_and_the_address(page, app_url):
+    page.goto("/?country=IN&country=CN")
+    expect(navigator_heading(page)).to_have_text("Events from 1960 to 2029, by decade")
+    with same_document(page):
+        page.get_by_role("link", name="Zoom in").click()
+        expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1975..2014")
+        expect(navigator_heading(page)).to_have_text("Events from 1975 to 2014, by 5 years")
+        page.get_by_role("link", name="Later").click()
+        expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1990..2029")
+        page.get_by_role("link", name="Whole range").click()
+        expect(page).to_have_url(f"{app_url}/?country=IN&country=CN")
+    # One history entry per step.
+    page.go_back()
+    expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1990..2029")
+    expect(navigator_heading(page)).to_have_text(re.compile("^Events from 1990 to 2029"))
+
+
+def test_on_the_axis_the_arrows_move_between_periods_and_plus_and_minus_zoom(page, app_url):
+    page.goto("/?country=IN&country=CN")
+    period(page, "1960s").focus()
+    page.keyboard.press("End")
+    expect(period(page, "2020s")).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect(period(page, "2010s")).to_be_focused()
+    page.keyboard.press("+")
+    expect(page).to_have_url(re.compile(r"span=1995\.\.2029$"))
+    expect(page.locator("#navigator a.period:focus")).to_have_attribute("aria-label", re.compile("^2010–2014:"))
+    page.keyboard.press("-")
+    expect(page).to_have_url(f"{app_url}/?country=IN&country=CN")
+
+
+def test_past_the_last_period_the_arrow_pans_and_keeps_the_focus_moving_on(page):
+    page.goto("/?country=IN&country=CN&span=1962..1981")
+    expect(navigator_heading(page)).to_have_text("Events from 1962 to 1981, by 2 years")
+    page.locator("#navigator a.period").last.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"span=1972\.\.1991$"))
+    expect(page.locator("#navigator a.period:focus")).to_have_attribute("aria-label", re.compile("^1982–1983:"))
+
+
+def test_the_wheel_zooms_around_the_pointer_in_one_history_entry(page):
+    page.goto("/?country=IN&country=CN")
+    entries = page.evaluate("history.length")
+    box = page.locator("svg.navigator-axis").bounding_box()
+    # Over the 2020s, near the right end.
+    page.mouse.move(box["x"] + box["width"] * 0.95 * 0.9, box["y"] + box["height"] / 2)
+    for _ in range(4):
+        page.mouse.wheel(0, -200)
+        page.wait_for_timeout(40)
+    expect(page).to_have_url(re.compile(r"span=20[0-9]{2}"))
+    found = re.search(r"span=([0-9]{4})[0-9-]*\.\.([0-9]{4})", page.url)
+    assert int(found[1]) <= 2020 <= int(found[2]) and int(found[2]) - int(found[1]) < 20
+    assert page.evaluate("history.length") == entries + 1
+
+
+def test_a_drag_pans_to_earlier_years(page):
+    page.goto("/?country=IN&country=CN&span=2000..2019")
+    box = page.locator("svg.navigator-axis").bounding_box()
+    middle = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 300, middle)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 600, middle, steps=6)
+    page.mouse.up()
+    expect(page).to_have_url(re.compile(r"span=19[89][0-9]\.\."))
+    # The drag is not a click: the list did not move.
+    assert "at=" not in page.url
+
+
+@pytest.fixture
+def no_js_page(open_page):
+    return open_page(java_script_enabled=False)
+
+
+def test_without_javascript_every_step_and_period_is_a_link(no_js_page, app_url):
+    page = no_js_page
+    page.goto("/?country=IN&country=CN")
+    page.get_by_role("link", name="Zoom in").click()
+    expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1975..2014")
+    page.get_by_role("link", name="Earlier").click()
+    expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1960..1999")
+    period(page, "1985–1989").click()
+    expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&at=1985&span=1960..1999")
+    expect(heading(page)).to_have_text("8 events match")
+
+
+def test_the_axis_is_one_tab_stop_with_a_focus_ring_at_its_true_size(page):
+    page.goto("/?country=IN&country=CN")
+    page.get_by_role("link", name="Zoom in").focus()
+    # The toolbar is one stop: the next Tab is on the axis.
+    page.keyboard.press("Tab")
+    expect(period(page, "1960s")).to_be_focused()
+    ring = page.locator("#navigator a.period:focus rect")
+    assert ring.evaluate("rect => getComputedStyle(rect).strokeWidth") == "3px"
+    box, axis = ring.bounding_box(), page.locator("svg.navigator-axis").bounding_box()
+    # One seventh of the plot, as tall as the plot: not stretched by the plot's scaling.
+    assert box["width"] == pytest.approx(axis["width"] * 0.95 / 7, abs=1)
+    assert 100 <= box["height"] <= 130
+    # The axis is one stop too: the next Tab leaves it.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('svg') === null")
+
+
+def test_on_a_phone_every_period_is_a_target_of_at_least_24_pixels(open_page):
+    page = open_page(viewport=PHONE)
+    page.goto("/?country=IN&country=CN&span=2015..2025")
+    boxes = page.locator("#navigator a.period rect").evaluate_all(
+        "rects => rects.map(rect => { const box = rect.getBoundingClientRect(); return [box.width, box.height]; })"
+    )
+    assert len(boxes) == 11 and all(width >= 24 and height >= 24 for width, height in boxes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_band_of_the_events_on_screen_follows_the_list(page):
+    page.goto("/")
+    here = page.locator("#navigator-here")
+    expect(here).to_be_attached()
+    first_x = float(here.get_attribute("x").rstrip("%"))
+    page.locator("#more a").click()
+    page.locator("#more a").click()
+    page.locator("#results li.event").last.scroll_into_view_if_needed()
+    expect(here).not_to_have_attribute("x", f"{first_x:g}%")
+    assert float(here.get_attribute("x").rstrip("%")) > first_x
+
+
+def test_the_axis_follows_the_filters(page):
+    page.goto("/")
+    expect(page.locator("#navigator a.period")).to_have_count(7)
+    checkbox(page, "Pakistan").check()
+    expect(heading(page)).to_have_text("1 event matches")
+    expect(navigator_heading(page)).to_have_text("Events in August 2025")
+    expect(period(page, "August 2025")).to_have_attribute("aria-label", "August 2025: 1 event")
+
+
+def test_era_bands_and_marks_show_on_the_timeline(page):
+    page.goto("/?country=IN&country=CN")
+    expect(page.locator("#navigator rect.era-band")).to_have_count(3)
+    expect(page.locator("ol.era-legend li")).to_have_text(
+        [
+            "War on the frontier 20 October – 21 November 1962",
+            "Standoff on the plateau June – August 2017",
+            "Renewed talks 2024 – 2025",
+        ]
+    )
+    expect(page.locator("#events-1962 > li.era-mark-begins")).to_contain_text("War on the frontier")
