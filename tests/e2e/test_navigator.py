@@ -128,9 +128,9 @@ def test_the_axis_is_one_tab_stop_with_a_focus_ring_at_its_true_size(page):
     ring = page.locator("#navigator a.period:focus rect")
     assert ring.evaluate("rect => getComputedStyle(rect).strokeWidth") == "3px"
     box, axis = ring.bounding_box(), page.locator("svg.navigator-axis").bounding_box()
-    # One seventh of the plot, as tall as the plot: not stretched by the plot's scaling.
-    assert box["width"] == pytest.approx(axis["width"] * 0.95 / 7, abs=1)
-    assert 100 <= box["height"] <= 130
+    # One seventh of the plot and as tall as it, with its 3 px ring: not stretched by the plot's scaling.
+    assert box["width"] == pytest.approx(axis["width"] * 0.95 / 7 + 3, abs=1)
+    assert 120 <= box["height"] <= 126
     # The axis is one stop too: the next Tab leaves it.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('svg') === null")
