@@ -647,7 +647,8 @@ def method_lines(args) -> list[str]:
         f"Rarest filter: `{RARE}` (≈0.15% of events); most common: `{COMMON}`; common word: `{COMMON_WORD}`.",
         "- Overview: in-process, the median of the rounds: the view's navigator (its month counts' one grouped "
         "query, with the cache the server keeps them in emptied, and its marks where few) and rendering "
-        "`templates/_navigator.html`; set beside the first (uncached) request of the timeline page with the same filter.",
+        "`templates/_navigator.html`; set beside the first (uncached) request of the timeline page with the "
+        "same filter.",
         "- Datasette: the same 100k file opened immutable (`-i`), table page with three facets, without facets "
         "(`_nofacet=1&_nocount=1`), and a canned query with the country and topic joins, HTML and JSON.",
     ]
