@@ -111,7 +111,6 @@ def test_few_events_are_marks_at_their_dates_with_key_events_taller(shared_clien
     # 20 October 1962, in days from 1 January 1960 (the middle of the day).
     assert float(marks[0]["x1"]) == pytest.approx((date(1962, 10, 20) - date(1960, 1, 1)).days + 0.5)
     assert "mark-key" in marks[0]["class"]
-    assert marks[0].find("title").get_text() == "20 October – 21 November 1962: Border war"
     key = [mark for mark in marks if "mark-key" in mark["class"]]
     other = [mark for mark in marks if "mark-key" not in mark["class"]]
     assert min(float(mark["y1"]) for mark in other) > max(float(mark["y1"]) for mark in key)
@@ -226,17 +225,15 @@ def test_eras_are_bands_in_proportion_to_time_with_a_numbered_legend(client, see
     ingest(seeded_engine, [ERAS])
     section = soup(client.get("/?country=IN&country=CN")).select_one("section#navigator")
     bands = section.select("rect.era-band")
-    assert [band.find("title").get_text() for band in bands] == [
-        "1. War on the frontier, 20 October – 21 November 1962",
-        "2. Standoff on the plateau, June – August 2017",
-        "3. Renewed talks, 2024 – 2025",
+    assert [item.get_text() for item in section.select("ol.era-legend li")] == [
+        "War on the frontier 20 October – 21 November 1962",
+        "Standoff on the plateau June – August 2017",
+        "Renewed talks 2024 – 2025",
     ]
     # In days from the span's first day, 1 January 1960.
     assert float(bands[1]["x"]) == (date(2017, 6, 1) - date(1960, 1, 1)).days
     assert [text.get_text() for text in section.select("text.era-label")] == ["1", "2", "3"]
-    # The legend names them; it is text, not a row of Tab stops before the list.
-    legend = [item.get_text() for item in section.select("ol.era-legend li")]
-    assert legend[1] == "Standoff on the plateau June – August 2017"
+    # The legend is text, not a row of Tab stops before the list.
     assert section.select("ol.era-legend a") == []
 
 

@@ -40,14 +40,12 @@ def marks(items: list[Mark], span: Span) -> list[dict]:
         start = _midpoint(item.start_date, item.date_precision)
         end = item.end_date or item.start_date
         height = MARK_HEIGHT.get(item.importance, MARK_HEIGHT[3]) * (PLOT_HEIGHT - TONE_MARGIN)
-        when = format_span(item.start_date, item.date_precision, item.end_date, item.end_precision)
         marks.append(
             {
                 "x": _days(start, span) + 0.5,
                 "end": _days(end + timedelta(days=1), span),
                 "top": PLOT_HEIGHT - height,
                 "class": "mark mark-key" if item.importance == 1 else "mark",
-                "title": f"{when}: {item.title}",
             }
         )
     return marks
