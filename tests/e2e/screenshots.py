@@ -19,6 +19,12 @@ SHOTS = [
     ("event-page.png", "/events/2020-06-15-galwan-valley-clash", DESKTOP),
     ("relation-page.png", "/relations/IN-CN", DESKTOP),
 ]
+# The time navigator alone, in both colour schemes: the whole range, and zoomed in on the 2020s.
+NAVIGATOR_SHOTS = [
+    ("navigator-desktop", "/?country=IN&country=CN", DESKTOP),
+    ("navigator-desktop-zoomed", "/?country=IN&country=CN&span=2018..2025", DESKTOP),
+    ("navigator-phone", "/?country=IN&country=CN", PHONE),
+]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -40,6 +46,16 @@ def main(argv: list[str] | None = None) -> None:
                 page.screenshot(path=args.out / name, animations="disabled")
                 context.close()
                 print(f"{args.out / name}: {url}{path}")
+            for name, path, options in NAVIGATOR_SHOTS:
+                for scheme in ("light", "dark"):
+                    context = browser.new_context(base_url=url, color_scheme=scheme, **options)
+                    page = context.new_page()
+                    page.goto(path)
+                    page.evaluate("document.fonts.ready")
+                    shot = args.out / f"{name}-{scheme}.png"
+                    page.locator("#navigator").screenshot(path=shot, animations="disabled")
+                    context.close()
+                    print(f"{shot}: {url}{path}")
             browser.close()
 
 

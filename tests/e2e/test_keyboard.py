@@ -5,7 +5,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from .helpers import ALL_EVENTS, checkbox, focused, heading, shown_events
 
-CONTROLS = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
+# Tab stops: a composite widget (the navigator's axis, its toolbar) is one, its other items are
+# reached with the arrow keys (tabindex="-1").
+CONTROLS = "a[href], button, input, select, textarea, summary, [tabindex]"
+TAB_STOPS = f":is({CONTROLS}):not([tabindex='-1'])"
 
 
 def number_the_controls(page: Page) -> int:
@@ -17,7 +20,7 @@ def number_the_controls(page: Page) -> int:
           controls.forEach((control, index) => { control.dataset.e2eIndex = String(index); });
           return controls.length;
         }""",
-        CONTROLS,
+        TAB_STOPS,
     )
 
 

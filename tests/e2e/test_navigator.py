@@ -125,12 +125,13 @@ def test_the_axis_is_one_tab_stop_with_a_focus_ring_at_its_true_size(page):
     # The toolbar is one stop: the next Tab is on the axis.
     page.keyboard.press("Tab")
     expect(period(page, "1960s")).to_be_focused()
-    ring = page.locator("#navigator a.period:focus rect")
-    assert ring.evaluate("rect => getComputedStyle(rect).strokeWidth") == "3px"
-    box, axis = ring.bounding_box(), page.locator("svg.navigator-axis").bounding_box()
-    # One seventh of the plot and as tall as it, with its 3 px ring: not stretched by the plot's scaling.
-    assert box["width"] == pytest.approx(axis["width"] * 0.95 / 7 + 3, abs=1)
-    assert 120 <= box["height"] <= 126
+    focused_period = page.locator("#navigator a.period:focus")
+    assert focused_period.evaluate("a => getComputedStyle(a).outlineWidth") == "3px"
+    box, axis = focused_period.bounding_box(), page.locator("svg.navigator-axis").bounding_box()
+    # The ring goes round the period: one seventh of the plot and as tall as it, not stretched by
+    # the plot's scaling.
+    assert box["width"] == pytest.approx(axis["width"] * 0.95 / 7, abs=1)
+    assert box["height"] == pytest.approx(120, abs=1)
     # The axis is one stop too: the next Tab leaves it.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('svg') === null")
