@@ -51,7 +51,7 @@ def test_the_whole_range_is_cut_into_decades_each_a_link_to_the_list_there(share
     assert periods["2020s"]["href"] == "/?country=IN&country=CN&at=2020"
     assert periods["2020s"]["aria-label"] == "2020s: 4 events, average tone \u22120.2 (neutral)"
     assert periods["1990s"]["aria-label"] == "1990s: 1 event"  # its one event has no tone
-    assert html.select_one("#navigator-heading").get_text() == "Events from 1960 to 2029, by decade"
+    assert html.select_one("#navigator-heading").get_text() == "Events, 1960–2029, by decade"
 
 
 def test_a_span_is_cut_into_the_shortest_round_periods_that_give_at_most_twelve():
@@ -174,7 +174,7 @@ def test_the_navigator_is_svg_with_a_title_a_description_and_a_table(shared_clie
     section = html.select_one("#results section#navigator")
     svg = section.select_one("svg.navigator-axis")
     assert svg["role"] == "group" and svg["aria-describedby"] == "navigator-desc navigator-keys"
-    assert svg.find("title", id="navigator-title").get_text() == "Events from 1960 to 2029, by decade"
+    assert svg.find("title", id="navigator-title").get_text() == "Events, 1960–2029, by decade"
     description = svg.find("desc", id="navigator-desc").get_text()
     assert description.startswith("8 events in 7 periods of a decade each; the most, 4, in 2020s.")
     assert "arrow keys" in section.select_one("#navigator-keys").get_text()

@@ -260,15 +260,19 @@ def _controls(span: Span, whole: Span, link: LinkTo) -> list[Control]:
 
 
 def _title(span: Span, length: int) -> str:
-    """'Events from 1960 to 2029, by decade', 'Events in 2020, by month', 'Events in August 2025'."""
+    """'Events, 1960–2029, by decade', 'Events in 2020, by month', 'Events, January–June 2020, by month',
+    'Events in August 2025'."""
+    start, end = span.start, span.end
     if span.months == 1:
-        return f"Events in {span.start:%B %Y}"
+        return f"Events in {start:%B %Y}"
     by = f", by {_length_words(length)}"
     if span.first % 12 == 0 and span.months % 12 == 0:
         if span.months == 12:
-            return f"Events in {span.start.year}{by}"
-        return f"Events from {span.start.year} to {span.end.year}{by}"
-    return f"Events from {span.start:%B %Y} to {span.end:%B %Y}{by}"
+            return f"Events in {start.year}{by}"
+        return f"Events, {start.year}–{end.year}{by}"
+    if start.year == end.year:
+        return f"Events, {start:%B}–{end:%B %Y}{by}"
+    return f"Events, {start:%B %Y} – {end:%B %Y}{by}"
 
 
 def _length_words(length: int) -> str:

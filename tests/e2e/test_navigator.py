@@ -36,11 +36,11 @@ def test_a_period_moves_the_list_there_and_keeps_every_filter(page, app_url):
 
 def test_the_zoom_and_pan_buttons_step_the_axis_and_the_address(page, app_url):
     page.goto("/?country=IN&country=CN")
-    expect(navigator_heading(page)).to_have_text("Events from 1960 to 2029, by decade")
+    expect(navigator_heading(page)).to_have_text("Events, 1960–2029, by decade")
     with same_document(page):
         page.get_by_role("link", name="Zoom in").click()
         expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1975..2014")
-        expect(navigator_heading(page)).to_have_text("Events from 1975 to 2014, by 5 years")
+        expect(navigator_heading(page)).to_have_text("Events, 1975–2014, by 5 years")
         page.get_by_role("link", name="Later").click()
         expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1990..2029")
         page.get_by_role("link", name="Whole range").click()
@@ -48,7 +48,7 @@ def test_the_zoom_and_pan_buttons_step_the_axis_and_the_address(page, app_url):
     # One history entry per step.
     page.go_back()
     expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1990..2029")
-    expect(navigator_heading(page)).to_have_text(re.compile("^Events from 1990 to 2029"))
+    expect(navigator_heading(page)).to_have_text(re.compile("^Events, 1990–2029"))
 
 
 def test_on_the_axis_the_arrows_move_between_periods_and_plus_and_minus_zoom(page, app_url):
@@ -67,7 +67,7 @@ def test_on_the_axis_the_arrows_move_between_periods_and_plus_and_minus_zoom(pag
 
 def test_past_the_last_period_the_arrow_pans_and_keeps_the_focus_moving_on(page):
     page.goto("/?country=IN&country=CN&span=1962..1981")
-    expect(navigator_heading(page)).to_have_text("Events from 1962 to 1981, by 2 years")
+    expect(navigator_heading(page)).to_have_text("Events, 1962–1981, by 2 years")
     page.locator("#navigator a.period").last.focus()
     page.keyboard.press("ArrowRight")
     expect(page).to_have_url(re.compile(r"span=1972\.\.1991$"))
