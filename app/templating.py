@@ -107,6 +107,11 @@ def average_tone(value: float) -> str:
     return "0.0" if text in ("+0.0", "-0.0") else text.replace("-", "\u2212")
 
 
+def upper_first(text: str) -> str:
+    """The first letter capitalised and the rest left as written ("India and China", unlike `capitalize`)."""
+    return text[:1].upper() + text[1:]
+
+
 def coord(value: float) -> str:
     """An SVG coordinate, short: two decimals at most."""
     return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
@@ -124,6 +129,7 @@ templates.env.filters.update(
     average_tone=average_tone,
     coord=coord,
     percent=percent,
+    upper_first=upper_first,
     on_date=on_date,
     iso_date=iso_date,
 )

@@ -1,4 +1,4 @@
-"""The theme follows the system setting; event pages print as a clean black-on-white page."""
+"""The theme follows the system setting (or an embed's `theme`); views and event pages print cleanly."""
 
 import pytest
 from playwright.sync_api import expect
@@ -41,3 +41,18 @@ def test_an_event_page_prints_black_on_white_without_the_site_navigation(open_pa
     expect(page.locator(".facts dt").first).to_have_css("color", "rgb(68, 68, 68)")
     source_address = page.locator(".sources a").first.evaluate("a => getComputedStyle(a, '::after').content")
     assert "https://example.org/2020-a" in source_address
+
+
+@pytest.mark.parametrize("path", ["/embed?country=IN&theme=", "/events/2020-clash/embed?theme="])
+@pytest.mark.parametrize(("system", "theme"), [("light", "dark"), ("dark", "light")])
+def test_an_embed_s_theme_parameter_overrides_the_system_setting(open_page, path, system, theme):
+    page = open_page(color_scheme=system)
+    page.goto(path + theme)
+    body = page.locator("body")
+
+    background, text = luminance(body, "backgroundColor"), luminance(body, "color")
+
+    if theme == "dark":
+        assert background < 0.2 < 0.8 < text
+    else:
+        assert text < 0.2 < 0.8 < background
