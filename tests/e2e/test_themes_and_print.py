@@ -1,7 +1,14 @@
 """The theme follows the system setting (or an embed's `theme`); views and event pages print cleanly."""
 
+import io
+import re
+import unicodedata
+
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from .conftest import PAGE_SIZE
 
 LUMINANCE = """element => {
   const [r, g, b] = getComputedStyle(element)[PROPERTY].match(/\\d+/g).map(Number);
@@ -56,3 +63,46 @@ def test_an_embed_s_theme_parameter_overrides_the_system_setting(open_page, path
         assert background < 0.2 < 0.8 < text
     else:
         assert text < 0.2 < 0.8 < background
+
+
+def view_titles(page, query: str) -> list[str]:
+    """The titles of every event of a view, from the JSON API, page by page."""
+    titles, url = [], f"/api/events?{query}&limit=200"
+    while url:
+        body = page.request.get(url).json()
+        titles += [item["title"] for item in body["items"]]
+        url = body.get("next")
+    return titles
+
+
+def test_the_printed_view_holds_every_event_of_the_view_and_its_filters(page):
+    view = "country=IN&country=CN"
+    page.goto(f"/?{view}")
+    page.get_by_text("Download, print or embed this view").click()
+    page.get_by_role("link", name="Print this view (every event)").click()
+    expect(page).to_have_url(re.compile(rf"/print\?{view}$"))
+
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    # NFKC turns the font's ligature glyphs ("ﬀ" in "standoﬀ") back into letters.
+    text = " ".join(unicodedata.normalize("NFKC", pdf_page.extract_text()) for pdf_page in pdf.pages)
+    text = " ".join(text.split())
+
+    titles = view_titles(page, view)
+    assert len(titles) > PAGE_SIZE  # more than the timeline shows at once
+    assert [title for title in titles if title not in text] == []
+    assert "Filters: India and China." in text
+    assert "Print this view" not in text and "Apply filters" not in text
+
+
+def test_printing_the_timeline_hides_its_controls_and_points_to_the_full_print_view(page):
+    page.goto("/?country=IN&country=CN")
+
+    page.emulate_media(media="print")
+
+    for part in ("#filters", ".exports", "#more", ".overview-figures", ".results-head .clear-all"):
+        expect(page.locator(part)).to_be_hidden()
+    note = page.locator(".print-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("8 events, from")
+    expect(note).to_contain_text("only those loaded on the page")
+    expect(note).to_contain_text("/print?country=IN&country=CN")
