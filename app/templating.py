@@ -1,6 +1,7 @@
 """The Jinja environment: date formatting by precision, links to filtered views, year groups."""
 
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -45,6 +46,16 @@ def timeline_url(timeline_filter: TimelineFilter | None = None, after: Cursor | 
     if after is not None:
         items.append(("after", str(after)))
     return f"{path}?{urlencode(items)}" if items else path
+
+
+@lru_cache(maxsize=1024)
+def chip_links(timeline_filter: TimelineFilter) -> tuple[str, frozenset[str], frozenset[str]]:
+    """What an event's chips need, once per view (every chip of a page asks): the start of a link that
+    adds one more country or topic after the reader's own parameters ('/?country=IN&q=border&', then
+    'topic=security'), and the countries and the topics already in the view, which are not linked."""
+    url = timeline_url(timeline_filter)
+    prefix = url + ("&" if "?" in url else "?")
+    return prefix, frozenset(timeline_filter.countries), frozenset(timeline_filter.topics)
 
 
 def era_url(timeline_filter: TimelineFilter, era: EraView) -> str:
@@ -135,6 +146,7 @@ templates.env.filters.update(
 )
 templates.env.globals.update(
     timeline_url=timeline_url,
+    chip_links=chip_links,
     by_year=by_year,
     static_url=static_url,
     export_links=export_links,
