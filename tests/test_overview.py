@@ -178,8 +178,8 @@ def test_eras_are_bands_on_the_overview_with_a_numbered_legend(client, seeded_en
     bands = overview.select("rect.era-band")
     assert [band.find("title").get_text() for band in bands] == [
         "1. War on the frontier, 20 October – 21 November 1962",
-        "2. Standoff on the plateau, June – August 2017",
-        "3. Renewed talks, 2024 – 2025",
+        "2. Standoff on the plateau, June–August 2017",
+        "3. Renewed talks, 2024–2025",
     ]
     # Bands are placed in years from the first period: 2017 starts 55 years after 1962.
     assert float(bands[1]["x"]) == pytest.approx(55 + 151 / 365, abs=0.01)
