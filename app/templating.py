@@ -1,7 +1,6 @@
 """The Jinja environment: date formatting by precision, links to filtered views, year groups."""
 
 from datetime import date, datetime
-from functools import lru_cache
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -48,11 +47,10 @@ def timeline_url(timeline_filter: TimelineFilter | None = None, after: Cursor | 
     return f"{path}?{urlencode(items)}" if items else path
 
 
-@lru_cache(maxsize=1024)
 def chip_links(timeline_filter: TimelineFilter) -> tuple[str, frozenset[str], frozenset[str]]:
-    """What an event's chips need, once per view (every chip of a page asks): the start of a link that
-    adds one more country or topic after the reader's own parameters ('/?country=IN&q=border&', then
-    'topic=security'), and the countries and the topics already in the view, which are not linked."""
+    """What an event's chips need, once per page: the start of a link that adds one more country or
+    topic after the reader's own parameters ('/?country=IN&q=border&', then 'topic=security'), and
+    the countries and the topics already in the view, which are not linked."""
     url = timeline_url(timeline_filter)
     prefix = url + ("&" if "?" in url else "?")
     return prefix, frozenset(timeline_filter.countries), frozenset(timeline_filter.topics)
