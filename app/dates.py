@@ -64,13 +64,18 @@ def format_date(value: date, precision: Precision, *, with_year: bool = True, wi
 def format_span(
     start: date, precision: Precision, end: date | None = None, end_precision: Precision | None = None
 ) -> str:
-    """'15 June 2020', 'June 2020', '2020'; spans as '16 June – 28 August 2017' or '16–28 June 2017'."""
+    """'15 June 2020', 'June 2020', '2020'; spans as '16 June – 28 August 2017', '16–28 June 2017',
+    'April–July 2020' or '2020–2021': the dash is spaced only where a side has more than one word."""
     if end is None or end_precision is None or (end, end_precision) == (start, precision):
         return format_date(start, precision)
     end_text = format_date(end, end_precision)
+    if precision is end_precision is Precision.year:
+        return f"{start.year}–{end.year}"
     neither_is_a_year = Precision.year not in (precision, end_precision)
     if neither_is_a_year and start.year == end.year:
         if precision is end_precision is Precision.day and start.month == end.month:
             return f"{start.day}–{end_text}"
+        if precision is end_precision is Precision.month:
+            return f"{calendar.month_name[start.month]}–{end_text}"
         return f"{format_date(start, precision, with_year=False)} – {end_text}"
     return f"{format_date(start, precision)} – {end_text}"

@@ -17,7 +17,7 @@ from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
 
-from app.dates import InvalidDate, parse_partial_date, period_end
+from app.dates import InvalidDate, format_date, format_span, parse_partial_date, period_end
 from app.validation_messages import message
 
 MAX_REPEATED = 20
@@ -199,9 +199,9 @@ class TimelineFilter:
         return TimelineFilter(**{**self.__dict__, **changes})
 
     def describe(self, known: KnownNames) -> str:
-        """The filter in words, for feed and calendar titles: 'India and China · Border · from 2020'."""
+        """The filter in words, for titles: 'India and China · Border · April–July 2020'."""
         parts = [
-            " and ".join(known.country_names.get(code, code) for code in self.countries),
+            _and_list([known.country_names.get(code, code) for code in self.countries]),
             " or ".join(known.topic_names.get(slug, slug) for slug in self.topics),
             self._period_words(),
             f"“{self.q}”" if self.q else "",
@@ -210,13 +210,21 @@ class TimelineFilter:
         return " · ".join(part for part in parts if part) or "all events"
 
     def _period_words(self) -> str:
-        if self.from_text and self.to_text:
-            return f"{self.from_text} to {self.to_text}"
-        if self.from_text:
-            return f"from {self.from_text}"
-        if self.to_text:
-            return f"until {self.to_text}"
+        """The dates in words at the precision they were written: 'April–July 2020', 'from 2020'."""
+        start = parse_partial_date(self.from_text) if self.from_text else None
+        end = parse_partial_date(self.to_text) if self.to_text else None
+        if start and end:
+            return format_span(*start, *end)
+        if start:
+            return f"from {format_date(*start)}"
+        if end:
+            return f"until {format_date(*end)}"
         return ""
+
+
+def _and_list(names: list[str]) -> str:
+    """'India', 'India and China', 'India, China and Pakistan'."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1] if names else ""]))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from app.middleware import (
 )
 from app.migrations import head_revision
 from app.openapi import install_openapi
-from app.routes import api, cards, exports, health, pages, relations
+from app.routes import api, cards, embeds, exports, health, pages, relations
 
 
 @asynccontextmanager
@@ -68,8 +68,10 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     # The schema this code expects, read from migrations/ once (the health check compares it each time).
     app.state.schema_head = head_revision(app_settings.database_url)
     app.mount("/static", VersionedStaticFiles(directory=PROJECT_DIR / "static"), name="static")
-    # Exports first: /events/{slug}.ics must win over the event page's /events/{slug}.
+    # Exports first: /events/{slug}.ics must win over the event page's /events/{slug}. Embeds next,
+    # beside them: /events/{slug}/embed has a segment more, so no page route could take it.
     app.include_router(exports.router)
+    app.include_router(embeds.router)
     app.include_router(pages.router)
     app.include_router(relations.router)
     app.include_router(cards.router)

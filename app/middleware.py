@@ -16,8 +16,21 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
 )
-# Only the embed route may be framed by other sites.
+# Only the embeds (app/routes/embeds.py) may be framed by other sites: the view's, and each event's.
 FRAMEABLE_PATHS = ("/embed",)
+EVENT_PREFIX, EMBED_SUFFIX = "/events/", "/embed"
+
+
+def is_frameable(path: str) -> bool:
+    """Whether other sites may put `path` in a frame: `/embed` and `/events/{slug}/embed`."""
+    if path in FRAMEABLE_PATHS:
+        return True
+    if not (path.startswith(EVENT_PREFIX) and path.endswith(EMBED_SUFFIX)):
+        return False
+    slug = path[len(EVENT_PREFIX) : -len(EMBED_SUFFIX)]
+    return slug != "" and "/" not in slug
+
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -34,7 +47,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        frameable = scope["path"] in FRAMEABLE_PATHS
+        frameable = is_frameable(scope["path"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -57,6 +57,15 @@ def timeline_url(
     return f"{path}?{urlencode(items)}" if items else path
 
 
+def chip_links(timeline_filter: TimelineFilter) -> tuple[str, frozenset[str], frozenset[str]]:
+    """What an event's chips need, once per page: the start of a link that adds one more country or
+    topic after the reader's own parameters ('/?country=IN&q=border&', then 'topic=security'), and
+    the countries and the topics already in the view, which are not linked."""
+    url = timeline_url(timeline_filter)
+    prefix = url + ("&" if "?" in url else "?")
+    return prefix, frozenset(timeline_filter.countries), frozenset(timeline_filter.topics)
+
+
 def era_url(timeline_filter: TimelineFilter, era: EraView) -> str:
     """The view narrowed to an era's dates."""
     return timeline_url(
@@ -117,6 +126,11 @@ def average_tone(value: float) -> str:
     return "0.0" if text in ("+0.0", "-0.0") else text.replace("-", "\u2212")
 
 
+def upper_first(text: str) -> str:
+    """The first letter capitalised and the rest left as written ("India and China", unlike `capitalize`)."""
+    return text[:1].upper() + text[1:]
+
+
 def coord(value: float) -> str:
     """An SVG coordinate, short: two decimals at most."""
     return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
@@ -134,11 +148,13 @@ templates.env.filters.update(
     average_tone=average_tone,
     coord=coord,
     percent=percent,
+    upper_first=upper_first,
     on_date=on_date,
     iso_date=iso_date,
 )
 templates.env.globals.update(
     timeline_url=timeline_url,
+    chip_links=chip_links,
     by_year=by_year,
     static_url=static_url,
     export_links=export_links,

@@ -4,17 +4,28 @@
 
   var narrow = window.matchMedia("(max-width: 50rem)");
 
-  // The address bar shows the link to the view: leave out empty fields and the default order.
+  // The address bar shows the link to the view: leave out empty fields and the default order, and
+  // keep the parameters in the reader's order (that of the address shown), new choices after them,
+  // rather than the form's (which lists China before India however the reader chose them).
   document.addEventListener("htmx:configRequest", function (event) {
     if (event.detail.elt.id !== "filters") return;
     var data = event.detail.formData;
-    Array.from(new Set(data.keys())).forEach(function (name) {
-      var values = data.getAll(name).filter(function (value) {
-        return value.trim() !== "" && !(name === "order" && value === "asc");
-      });
-      data.delete(name);
-      values.forEach(function (value) { data.append(name, value); });
+    var entries = Array.from(data.entries()).filter(function (entry) {
+      var name = entry[0], value = entry[1];
+      return value.trim() !== "" && !(name === "order" && value === "asc");
     });
+    var shown = Array.from(new URLSearchParams(window.location.search).entries());
+    var positions = entries.map(function (entry, index) {
+      var single = data.getAll(entry[0]).length === 1;
+      var found = shown.findIndex(function (pair) {
+        // A field with one value (words, dates) keeps its place when its value changes.
+        return pair[0] === entry[0] && (pair[1] === entry[1] || single);
+      });
+      return { entry: entry, position: found < 0 ? shown.length : found, index: index };
+    });
+    positions.sort(function (a, b) { return a.position - b.position || a.index - b.index; });
+    Array.from(new Set(data.keys())).forEach(function (name) { data.delete(name); });
+    positions.forEach(function (item) { data.append(item.entry[0], item.entry[1]); });
   });
 
   // While the reader types, the word being typed is the beginning of a word: "negot" finds

@@ -52,6 +52,9 @@ def test_period_end_is_the_last_day_the_date_covers(start, precision, end):
         ((date(1986, 6, 1), MONTH, date(1987, 1, 1), YEAR), "June 1986 – 1987"),
         ((date(2014, 9, 1), MONTH, date(2014, 9, 30), DAY), "September – 30 September 2014"),
         ((date(2020, 6, 15), DAY, date(2020, 6, 15), DAY), "15 June 2020"),
+        ((date(2020, 4, 1), MONTH, date(2020, 7, 1), MONTH), "April–July 2020"),
+        ((date(2020, 11, 1), MONTH, date(2021, 2, 1), MONTH), "November 2020 – February 2021"),
+        ((date(2020, 1, 1), YEAR, date(2021, 1, 1), YEAR), "2020–2021"),
     ],
 )
 def test_dates_are_shown_at_their_precision(args, text):

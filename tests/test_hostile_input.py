@@ -21,6 +21,8 @@ HTML_PATHS = [
     "/events/2021-01-01-hostile-script",
     "/events/2021-01-02-hostile-formulas",
     "/embed",
+    "/events/2021-01-01-hostile-script/embed",
+    "/print",
     "/?country=IN&from=2021",
 ]
 
@@ -156,3 +158,19 @@ def test_very_long_strings_are_rejected_with_the_field_named(seeded_engine, tmp_
         ingest(seeded_engine, [path])
     fields = [error.split(": ")[2] for error in failure.value.errors]
     assert fields == ["title", "summary", "sources.1.url"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "title"),
+    [
+        ("2021-01-01-hostile-script", "<script>window.__pwned = 'title'</script> Talks"),
+        ("2021-01-02-hostile-formulas", '=HYPERLINK("https://evil.example","click")'),
+    ],
+)
+def test_the_embed_code_of_an_event_pastes_as_one_iframe_titled_as_written(hostile_client, slug, title):
+    page = BeautifulSoup(hostile_client.get(f"/events/{slug}").text, "html.parser")
+    snippet = BeautifulSoup(page.select_one(".event-embed textarea").get_text(), "html.parser")
+    (iframe,) = snippet.find_all(True)
+    assert iframe.name == "iframe"
+    assert iframe["title"] == f"{title} · Relations Timeline"
+    assert iframe["src"] == f"http://testserver/events/{slug}/embed"

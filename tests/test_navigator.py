@@ -227,8 +227,8 @@ def test_eras_are_bands_in_proportion_to_time_with_a_numbered_legend(client, see
     bands = section.select("rect.era-band")
     assert [item.get_text() for item in section.select("ol.era-legend li")] == [
         "War on the frontier 20 October – 21 November 1962",
-        "Standoff on the plateau June – August 2017",
-        "Renewed talks 2024 – 2025",
+        "Standoff on the plateau June–August 2017",
+        "Renewed talks 2024–2025",
     ]
     # In days from the span's first day, 1 January 1960.
     assert float(bands[1]["x"]) == (date(2017, 6, 1) - date(1960, 1, 1)).days

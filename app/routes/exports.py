@@ -1,4 +1,4 @@
-"""Any timeline view as a file: CSV, iCalendar, Atom, TimelineJS, and an embeddable page.
+"""Any timeline view as a file: CSV, iCalendar, Atom and TimelineJS (embeds are in app/routes/embeds.py).
 
 Each export takes the timeline's own filters and reads through the same query builder, so a
 view's export holds exactly the events the view shows.
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import anyio
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
 from app import queries
@@ -20,7 +20,7 @@ from app.filters import FilterQuery, PageRequest, TimelineFilter, parse_filter
 from app.formats import atom, ical, spreadsheet, timelinejs
 from app.routes.api import ErrorMessage
 from app.routes.session import SessionDep
-from app.templating import site_url, templates, timeline_url
+from app.templating import site_url, timeline_url
 
 router = APIRouter(tags=["exports"])
 
@@ -199,20 +199,3 @@ def timelinejs_json(request: Request, session: SessionDep, params: FilterQuery, 
         )
 
     return StreamingResponse(_stream(request, timeline_filter, write, tail="\n]}\n"), media_type="application/json")
-
-
-@router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
-def embed(request: Request, session: SessionDep, params: FilterQuery):
-    """A compact view of the filtered timeline, made to sit in an iframe on another site."""
-    timeline_filter = parse_filter(params, queries.stats(session))
-    size = request.app.state.settings.page_size
-    return templates.TemplateResponse(
-        request,
-        "embed.html",
-        {
-            "filter": timeline_filter,
-            "page": queries.list_events(session, timeline_filter, PageRequest(None, size)),
-            "total": queries.count_events(session, timeline_filter),
-            "description": timeline_filter.describe(queries.stats(session)),
-        },
-    )

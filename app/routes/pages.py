@@ -1,4 +1,4 @@
-"""HTML pages: the timeline (full page or htmx fragment), event pages, about."""
+"""HTML pages: the timeline (full page or htmx fragment), its print view, event pages, about."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
@@ -8,7 +8,7 @@ from app.caching import VARY
 from app.config import PROJECT_DIR
 from app.era_marks import era_marks
 from app.errors import EventNotFound
-from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
+from app.filters import FilterQuery, InvalidFilter, PageQuery, PageRequest, TimelineFilter, parse_filter, parse_view
 from app.htmx import requested_fragment
 from app.navigator import navigator
 from app.routes.session import SessionDep
@@ -17,6 +17,9 @@ from app.templating import templates
 # Pages are for people; the API and the exports are what /openapi.json describes.
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
+# A printed view is one document, made at once like a calendar file (exports.MAX_CALENDAR_EVENTS):
+# larger views are cut to their first events, and the page says so.
+MAX_PRINTED_EVENTS = 2000
 # Fields of the filter form that show their own error message.
 FORM_FIELDS = ("country", "topic", "from", "to", "q", "importance", "order")
 
@@ -77,6 +80,19 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
     # The same URL answers with a page or a fragment: caches must keep them apart.
     response.headers["Vary"] = VARY
     return response
+
+
+@router.get("/print", name="print_view")
+def print_view(request: Request, session: SessionDep, params: FilterQuery):
+    """Every event of a view (up to MAX_PRINTED_EVENTS) with its filters in words and no controls, to print."""
+    timeline_filter = parse_filter(params, queries.stats(session))
+    context = {
+        "filter": timeline_filter,
+        "description": timeline_filter.describe(queries.stats(session)),
+        "page": queries.list_events(session, timeline_filter, PageRequest(None, MAX_PRINTED_EVENTS)),
+        "total": queries.count_events(session, timeline_filter),
+    }
+    return templates.TemplateResponse(request, "print.html", context)
 
 
 @router.get("/events/{slug}", name="event")

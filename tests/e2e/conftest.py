@@ -21,7 +21,8 @@ TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
 # Chromium logs every 404 and 422 it receives, which the tests ask for. htmx logs a request that
 # a newer one replaced (hx-sync) as an error; a failed one logs htmx:sendError or htmx:responseError too.
-EXPECTED_CONSOLE_ERRORS = ("Failed to load resource", "htmx:afterRequest", "htmx:sendAbort")
+# It logs a frame that a page refuses (frame-ancestors), which tests/e2e/test_embeds.py asks for.
+EXPECTED_CONSOLE_ERRORS = ("Failed to load resource", "htmx:afterRequest", "htmx:sendAbort", "Framing '")
 
 
 @pytest.fixture(scope="session")

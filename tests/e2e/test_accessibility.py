@@ -10,6 +10,11 @@ PAGES = {
     "event page": "/events/2020-clash",
     "about page": "/about",
     "404 page": "/no-such-page",
+    "filtered timeline": "/?country=IN&topic=border",
+    "print view": "/print?country=IN&country=CN",
+    "view embed": "/embed?country=IN&country=CN",
+    "event embed": "/events/2020-clash/embed",
+    "event embed, forced dark": "/events/2020-clash/embed?theme=dark",
 }
 
 

@@ -204,3 +204,16 @@ def test_an_invalid_date_is_explained_beside_its_field(page):
 
     expect(heading(page)).to_have_text("Check the filters")
     expect(page.locator("#error-from")).to_have_text("from: '2020-13' is not a valid date")
+
+
+def test_a_form_change_keeps_the_parameters_in_the_order_the_reader_gave(page, app_url):
+    # The form lists China before India; the address names India first.
+    page.goto("/?country=IN&country=CN&q=border")
+
+    with same_document(page):
+        checkbox(page, "Border").check()
+        expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&q=border&topic=border")
+        page.locator("#q").fill("talks")
+        page.locator("#q").press("Enter")
+
+    expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&q=talks&topic=border")

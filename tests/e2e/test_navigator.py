@@ -174,8 +174,8 @@ def test_era_bands_and_marks_show_on_the_timeline(page):
     expect(page.locator("ol.era-legend li")).to_have_text(
         [
             "War on the frontier 20 October – 21 November 1962",
-            "Standoff on the plateau June – August 2017",
-            "Renewed talks 2024 – 2025",
+            "Standoff on the plateau June–August 2017",
+            "Renewed talks 2024–2025",
         ]
     )
     expect(page.locator("#events-1962 > li.era-mark-begins")).to_contain_text("War on the frontier")
