@@ -4,10 +4,12 @@ from starlette.datastructures import Headers
 
 
 def requested_fragment(headers: Headers) -> str | None:
-    """ "results" (the results block), "more" (the next page of events), or None for the whole page.
+    """ "results" (the results block), "later" or "earlier" (the events after or before the list on
+    screen, see app/event_list.py), or None for the whole page.
 
     htmx sends each header as "true" when it applies; a history restore asks for the whole page.
     """
     if headers.get("hx-request") != "true" or headers.get("hx-history-restore-request") == "true":
         return None
-    return "more" if headers.get("hx-target") == "more" else "results"
+    target = headers.get("hx-target")
+    return target if target in ("later", "earlier") else "results"

@@ -6,10 +6,11 @@ from fastapi.responses import FileResponse, HTMLResponse
 from app import queries
 from app.caching import VARY
 from app.config import PROJECT_DIR
-from app.era_marks import era_marks
 from app.errors import EventNotFound
-from app.filters import FilterQuery, InvalidFilter, PageQuery, TimelineFilter, parse_view
+from app.event_list import Part, event_list
+from app.filters import FilterQuery, InvalidFilter, TimelineFilter
 from app.htmx import requested_fragment
+from app.list_position import ListQuery, ListRequest, parse_list
 from app.overview import view_overview
 from app.routes.session import SessionDep
 from app.templating import templates
@@ -22,40 +23,46 @@ FORM_FIELDS = ("country", "topic", "from", "to", "q", "importance", "order")
 
 
 @router.get("/", name="timeline")
-def timeline(request: Request, session: SessionDep, params: FilterQuery, paging: PageQuery):
-    """The timeline: the whole page, or with htmx only the results (or the next page of them)."""
+def timeline(request: Request, session: SessionDep, params: FilterQuery, position: ListQuery):
+    """The timeline: the whole page, or with htmx only the results (or the events after or before
+    the list on screen)."""
     fragment = requested_fragment(request.headers)
+    default_size = request.app.state.settings.page_size
     try:
-        timeline_filter, page_request = parse_view(
-            params, paging, queries.stats(session), request.app.state.settings.page_size
-        )
+        timeline_filter, list_request = parse_list(params, position, queries.stats(session), default_size)
         invalid = None
     except InvalidFilter as error:
-        timeline_filter, page_request, invalid = TimelineFilter(), None, error
+        timeline_filter, list_request, invalid = TimelineFilter(), None, error
 
     context = {
         "filter": timeline_filter,
         "params": params,
         "errors": invalid.for_param() if invalid else {},
         "form_fields": FORM_FIELDS,
-        "page": None,
-        "after": None,
+        "position": list_request,
+        "events": None,
         "total": 0,
-        "more": False,
     }
-    if page_request is not None:
-        context["page"] = queries.list_events(session, timeline_filter, page_request)
-        context["after"] = page_request.after
+    # A part of the list needs the ends of the list on screen, which its control's address holds.
+    part = fragment if fragment in ("later", "earlier") and list_request is not None else "whole"
+    if (
+        part == "later"
+        and list_request.until is None
+        or part == "earlier"
+        and None
+        in (
+            list_request.after,
+            list_request.until,
+        )
+    ):
+        part = "whole"
+    if list_request is not None:
+        context["events"] = event_list(session, timeline_filter, list_request, part, default_size)
         context["total"] = queries.count_events(session, timeline_filter)
-        eras = queries.eras(session, timeline_filter)
-        page = context["page"]
-        last_page = page.next_cursor is None
-        context["era_marks"] = era_marks(page.items, eras, timeline_filter, page_request.after, last_page)
     status = 422 if invalid else 200
 
-    # The next page goes after the events shown; without a cursor there is nothing before it.
-    if fragment == "more" and page_request is not None and page_request.after is not None:
-        template, context["more"] = "_page_of_events.html", True
+    if part != "whole":
+        template = "_page_of_events.html"
     else:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
@@ -67,9 +74,22 @@ def timeline(request: Request, session: SessionDep, params: FilterQuery, paging:
                 context["relation_pair"] = timeline_filter.countries
         template = "_results.html" if fragment else "timeline.html"
     response = templates.TemplateResponse(request, template, {**context, "htmx": bool(fragment)}, status_code=status)
+    if part != "whole":
+        # The list on screen has grown: its address now names what it shows, for reload and Back.
+        response.headers["HX-Replace-Url"] = context["events"].address
     # The same URL answers with a page or a fragment: caches must keep them apart.
     response.headers["Vary"] = VARY
     return response
+
+
+def _list_part(fragment: str | None, list_request: ListRequest | None) -> Part:
+    """What the list answer is: a part of the list on screen needs both of its ends, which the
+    control's address holds; anything else gets the whole list."""
+    if list_request is None or list_request.until is None:
+        return "whole"
+    if fragment == "later" or (fragment == "earlier" and list_request.after is not None):
+        return fragment
+    return "whole"
 
 
 @router.get("/events/{slug}", name="event")
