@@ -10,8 +10,9 @@ from app.queries import EventView
 
 # A year with more events than this in the view is divided by month headings: about one a month.
 DENSE_YEAR = 12
-# A gap of at least this many months between two events shown one after the other is marked.
-LONG_GAP_MONTHS = 12
+# A gap of two years or more between two events shown one after the other is marked: a gap of one
+# year is common in a sparse record, and marking each would drown the long ones.
+LONG_GAP_MONTHS = 24
 
 
 @dataclass
