@@ -25,6 +25,9 @@ from app.templating import timeline_url
 Part = Literal["whole", "later", "earlier"]
 # A start past every event: the view's newest events, oldest first (or its oldest, newest first).
 PAST_THE_END = {"asc": "9999", "desc": "0001"}
+# A start before every event, where the address of a list that starts with the view's first event
+# needs one (up to `until` alone is the page that ends there).
+BEFORE_THE_START = {"asc": "0001", "desc": "9999"}
 
 
 @dataclass
@@ -81,7 +84,7 @@ def event_list(
     return EventList(
         part=part,
         window=window,
-        address=url(after=start, until=end),
+        address=url(after=start, until=end) if start else url(at=BEFORE_THE_START[order], until=end),
         start=start,
         end=end,
         earlier=earlier,

@@ -288,3 +288,24 @@ def test_back_to_the_timeline_opens_a_view_that_holds_each_shipped_event(shipped
         if fragment != slug or html_of(shipped_data_client.get(path)).find("li", id=slug) is None:
             missing.append(slug)
     assert len(slugs) > 100 and missing == []
+
+
+def test_the_address_after_loading_later_from_the_first_event_shows_the_same_events(small_pages):
+    html = html_of(small_pages.get("/"))
+    response = grow(small_pages, html, "later")
+
+    assert listed(html_of(small_pages.get(response.headers["HX-Replace-Url"]))) == ALL[:6]
+
+
+def test_the_embed_starts_where_at_says(small_pages):
+    html = html_of(small_pages.get("/embed?country=IN&at=2020"))
+
+    assert [link.get_text() for link in html.select("li.event h2 a")][0].startswith("Deadly clash in the valley")
+    assert "at=2020" in html.select_one(".embed-title a")["href"]
+
+
+def test_the_embed_refuses_a_bad_at_naming_it(small_pages):
+    response = small_pages.get("/embed?at=2020-13")
+
+    assert response.status_code == 422
+    assert "at" in response.text

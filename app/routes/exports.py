@@ -17,6 +17,8 @@ from app import queries
 from app.errors import EventNotFound
 from app.filters import FilterQuery, PageRequest, TimelineFilter, parse_filter
 from app.formats import atom, ical, spreadsheet, timelinejs
+from app.list_position import ListQuery, parse_list
+from app.queries.window import event_window
 from app.routes.api import ErrorMessage
 from app.routes.session import SessionDep
 from app.templating import site_url, templates, timeline_url
@@ -187,16 +189,18 @@ def timelinejs_json(request: Request, session: SessionDep, params: FilterQuery):
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
-def embed(request: Request, session: SessionDep, params: FilterQuery):
-    """A compact view of the filtered timeline, made to sit in an iframe on another site."""
-    timeline_filter = parse_filter(params, queries.stats(session))
+def embed(request: Request, session: SessionDep, params: FilterQuery, position: ListQuery):
+    """A compact view of the filtered timeline, made to sit in an iframe on another site; like the
+    timeline, it starts where `at` says."""
     size = request.app.state.settings.page_size
+    timeline_filter, list_request = parse_list(params, position, queries.stats(session), size)
     return templates.TemplateResponse(
         request,
         "embed.html",
         {
             "filter": timeline_filter,
-            "page": queries.list_events(session, timeline_filter, PageRequest(None, size)),
+            "position": list_request,
+            "page": event_window(session, timeline_filter, list_request),
             "total": queries.count_events(session, timeline_filter),
             "description": timeline_filter.describe(queries.stats(session)),
         },
