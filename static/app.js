@@ -221,7 +221,18 @@
     toggle.focus();
   });
 
+  // On wide screens the form shows whatever its <details> says; open, it also says so to assistive
+  // technology. Nothing moves: the fold is drawn by the stylesheet.
+  var wide = window.matchMedia("(width > 50rem)");
+  function openOnWideScreens() {
+    var fold = document.querySelector(".filters-fold");
+    if (fold && wide.matches) fold.open = true;
+  }
+  wide.addEventListener("change", openOnWideScreens);
+  document.addEventListener("htmx:historyRestore", openOnWideScreens);
+
   function setUp() {
+    openOnWideScreens();
     restorePlace();
     setUpBackLink();
   }
