@@ -18,8 +18,7 @@ from app.elapsed import DENSE_YEAR, ElapsedMarks, elapsed_marks
 from app.era_marks import EraMarks, era_marks
 from app.filters import Cursor, TimelineFilter
 from app.list_position import ListRequest
-from app.queries.events import count_before
-from app.queries.window import EventWindow, event_window, events_per_year, position_of, start_of
+from app.queries.window import EventWindow, count_before, event_window, events_per_year, position_of, start_of
 from app.templating import timeline_url
 
 Part = Literal["whole", "later", "earlier"]
@@ -121,6 +120,6 @@ def _dense_years(
     """The years, among those of these events and their neighbours on screen, that get month headings."""
     if not window.items:
         return set()
-    years = [item.start_date.year for item in window.items] + [day.year for day in neighbours if day]
-    counts = events_per_year(session, timeline_filter, min(years), max(years))
-    return {year for year, count in counts.items() if count > DENSE_YEAR}
+    years = {item.start_date.year for item in window.items} | {day.year for day in neighbours if day}
+    counts = events_per_year(session, timeline_filter)
+    return {year for year in years if counts.get(year, 0) > DENSE_YEAR}

@@ -4,7 +4,7 @@ neighbours in time, and its revisions."""
 import re
 from datetime import date
 
-from sqlalchemy import Select, bindparam, func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_
 from sqlmodel import Session
 
 from app.filters import Cursor, PageRequest, TimelineFilter
@@ -99,21 +99,6 @@ def _position_conditions(order: str, after: Cursor | None, until: Cursor | None,
     if at is not None:
         conditions.append(event.c.start_date <= at if descending else event.c.start_date >= at)
     return conditions
-
-
-def count_before(session: Session, timeline_filter: TimelineFilter, position: Cursor) -> int:
-    """How many of the filter's events come before a position in its order."""
-    statement = count_before_statement(session, timeline_filter, position)
-    return cached(session, ("count before", timeline_filter, position), lambda: session.execute(statement).scalar_one())
-
-
-def count_before_statement(session: Session, timeline_filter: TimelineFilter, position: Cursor) -> Select:
-    """The count of events before a position: the filter's count (see planner.py) with a range of the
-    (start_date, id) index, so that an unfiltered view counts along the index from one end."""
-    mark = tuple_(position.start_date, position.event_id)
-    place = tuple_(event.c.start_date, event.c.id)
-    before = place > mark if timeline_filter.order == "desc" else place < mark
-    return filtered(session, select(func.count()).select_from(event), timeline_filter, None).where(before)
 
 
 def iter_events(session: Session, timeline_filter: TimelineFilter, batch_size: int = 500, details: bool = False):
