@@ -309,3 +309,14 @@ def test_the_embed_refuses_a_bad_at_naming_it(small_pages):
 
     assert response.status_code == 422
     assert "at" in response.text
+
+
+@pytest.mark.parametrize("way", ["earlier", "later"])
+def test_newest_first_the_address_after_loading_either_way_shows_the_same_events(small_pages, way):
+    html = html_of(small_pages.get("/?order=desc&at=2020"))
+    response = grow(small_pages, html, way)
+    added = listed(html_of(response))
+
+    expected = added + listed(html) if way == "earlier" else listed(html) + added
+    assert listed(html_of(small_pages.get(response.headers["HX-Replace-Url"]))) == expected
+    assert expected == (ALL[::-1][1:7] if way == "earlier" else ALL[::-1][4:10])
