@@ -2,6 +2,7 @@
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -79,3 +80,31 @@ def format_span(
             return f"{calendar.month_name[start.month]}–{end_text}"
         return f"{format_date(start, precision, with_year=False)} – {end_text}"
     return f"{format_date(start, precision)} – {end_text}"
+
+
+_SPAN = re.compile(r"([0-9]{4}(?:-[0-9]{2})?)\.\.([0-9]{4}(?:-[0-9]{2})?)")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A period of whole years or months, as `span=2015..2025` or `span=2020-01..2020-12` names it:
+    its first and last day, and the text as written (links repeat it)."""
+
+    first: date
+    last: date
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_span(text: str) -> Span:
+    """The period `START..END` names (each YYYY or YYYY-MM, both included); START may not follow END."""
+    match = _SPAN.fullmatch(text)
+    if not match:
+        raise InvalidDate(f"{text[:40]!r} is not a period of the form YYYY..YYYY or YYYY-MM..YYYY-MM")
+    first, _ = parse_partial_date(match[1])
+    last = period_end(*parse_partial_date(match[2]))
+    if first > last:
+        raise InvalidDate(f"{text[:40]!r} starts after it ends")
+    return Span(first, last, text)

@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.caching import static_versions
 from app.config import PROJECT_DIR
-from app.dates import format_date, format_span, partial_iso
+from app.dates import Span, format_date, format_span, partial_iso
 from app.filters import Cursor, TimelineFilter
 from app.models import Precision
 from app.queries import EraView, EventView, relation_order
@@ -41,19 +41,26 @@ def when_iso(item: EventView) -> str:
 
 def timeline_url(
     timeline_filter: TimelineFilter | None = None,
+    *,
+    at: str | date | None = None,
+    span: Span | str | None = None,
     after: Cursor | None = None,
+    until: Cursor | None = None,
+    limit: int | None = None,
     path: str = "/",
-    at: str | None = None,
-    span: str | None = None,
 ) -> str:
-    """A link to a view: the filter's query string, then the list's position and the navigator's span."""
+    """A link to a view: the filter's query string, then the list's position (`at`, `span`, cursors)."""
     items = timeline_filter.query_items() if timeline_filter else []
     if at is not None:
-        items.append(("at", at))
+        items.append(("at", at.isoformat() if isinstance(at, date) else at))
     if span is not None:
-        items.append(("span", span))
+        items.append(("span", str(span)))
     if after is not None:
         items.append(("after", str(after)))
+    if until is not None:
+        items.append(("until", str(until)))
+    if limit is not None:
+        items.append(("limit", str(limit)))
     return f"{path}?{urlencode(items)}" if items else path
 
 

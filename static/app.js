@@ -2,8 +2,6 @@
 (function () {
   "use strict";
 
-  var narrow = window.matchMedia("(max-width: 50rem)");
-
   // The address bar shows the link to the view: leave out empty fields and the default order, and
   // keep the parameters in the reader's order (that of the address shown), new choices after them,
   // rather than the form's (which lists China before India however the reader chose them).
@@ -66,22 +64,127 @@
     htmx.trigger(form, "submit");
   });
 
-  // After "Load more", keyboard focus moves to the first new event instead of falling to <body>.
+  // Loading earlier events puts them above the card being read: that card stays where it was on
+  // screen. Focus goes to the new event nearest the control pressed (the first later one, the last
+  // earlier one) rather than falling to <body>.
+  var keptInView = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "earlier") {
+      var card = cardInView();
+      keptInView = card ? { card: card, top: card.getBoundingClientRect().top } : null;
+    }
+  });
+
+  // A filter change sent from the form: its results heading is brought into view (and, once the
+  // filters are applied, focused), however far down the list the reader was.
+  var filterChange = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.id !== "filters") return;
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    filterChange = { submitted: !!trigger && trigger.type === "submit" };
+  });
+
   document.addEventListener("htmx:afterSettle", function () {
-    if (focusResultsAfterSwap) {
-      focusResultsAfterSwap = false;
-      var heading = document.getElementById("results-heading");
-      if (heading) {
-        heading.setAttribute("tabindex", "-1");
-        heading.focus();
-      }
+    var heading = document.getElementById("results-heading");
+    if (heading && (focusResultsAfterSwap || filterChange)) {
+      if (heading.getBoundingClientRect().top < 0) heading.scrollIntoView({ block: "start" });
+      var folded = document.querySelector(".filters-toggle");
+      var onPhone = folded && folded.offsetParent !== null;
+      if (focusResultsAfterSwap || (filterChange.submitted && !onPhone)) heading.focus({ preventScroll: true });
+    }
+    focusResultsAfterSwap = false;
+    filterChange = null;
+    if (keptInView) {
+      window.scrollBy(0, keptInView.card.getBoundingClientRect().top - keptInView.top);
     }
     var target = document.querySelector("[data-focus-after-swap]");
     if (target) {
       target.removeAttribute("data-focus-after-swap");
-      target.focus();
+      target.focus({ preventScroll: !!keptInView });
+      if (keptInView) target.scrollIntoView({ block: "nearest" });
     }
+    keptInView = null;
   });
+
+  // j and k (and the arrow keys, once in the list) move focus from event to event; Enter opens one.
+  // The event at the top of the screen is the one being read: j goes to the one after it.
+  function eventLinks() {
+    return Array.prototype.slice.call(document.querySelectorAll("#timeline li.event h3 a"));
+  }
+
+  function cardInView() {
+    var cards = document.querySelectorAll("#timeline li.event");
+    for (var i = 0; i < cards.length; i += 1) {
+      if (cards[i].getBoundingClientRect().bottom > 0) return cards[i];
+    }
+    return null;
+  }
+
+  function typingIn(element) {
+    return element && (element.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName));
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+    var timeline = document.getElementById("timeline");
+    if (!timeline) return;
+    var inList = timeline.contains(document.activeElement);
+    var step = { j: 1, k: -1 }[event.key];
+    if (!step && inList) step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+    if (!step) return;
+    var links = eventLinks();
+    if (!links.length) return;
+    var focusedCard = inList ? document.activeElement.closest("li.event") : null;
+    var current = focusedCard || cardInView();
+    var index = links.findIndex(function (link) { return current && current.contains(link); });
+    var next = links[Math.min(Math.max(index + step, 0), links.length - 1)];
+    event.preventDefault();
+    next.focus();
+  });
+
+  // Back, Forward and reload show the same events (the address names them); the card that was at
+  // the top of the screen comes back to where it was, with or without the back/forward cache.
+  var PLACE = "timeline-place:";
+  var RETURN = "timeline-return";
+
+  function rememberPlace() {
+    var card = cardInView();
+    if (!card) return;
+    var place = { slug: card.id, top: card.getBoundingClientRect().top };
+    sessionStorage.setItem(PLACE + location.pathname + location.search, JSON.stringify(place));
+  }
+
+  function restorePlace() {
+    var navigation = performance.getEntriesByType("navigation")[0];
+    var returning = sessionStorage.getItem(RETURN + ":back") === location.pathname + location.search;
+    sessionStorage.removeItem(RETURN + ":back");
+    if (!returning && !(navigation && /^(back_forward|reload)$/.test(navigation.type))) return;
+    var place = JSON.parse(sessionStorage.getItem(PLACE + location.pathname + location.search) || "null");
+    var card = place && document.getElementById(place.slug);
+    if (card) window.scrollBy(0, card.getBoundingClientRect().top - place.top);
+  }
+
+  if (document.getElementById("timeline")) {
+    history.scrollRestoration = "manual";
+    window.addEventListener("pagehide", rememberPlace);
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("#timeline li.event h3 a") : null;
+    if (!link) return;
+    var view = { url: location.pathname + location.search, slug: link.closest("li.event").id };
+    sessionStorage.setItem(RETURN, JSON.stringify(view));
+  });
+
+  // "Back to the timeline" returns to the view the reader came from, at the card they opened;
+  // without a view to return to, its link is a view that holds the event.
+  function setUpBackLink() {
+    var back = document.querySelector("a.back-to-timeline");
+    var view = JSON.parse(sessionStorage.getItem(RETURN) || "null");
+    var fromHere = document.referrer && new URL(document.referrer).origin === location.origin;
+    if (!back || !view || !fromHere) return;
+    back.href = view.url + "#" + view.slug;
+    back.addEventListener("click", function () { sessionStorage.setItem(RETURN + ":back", view.url); });
+  }
 
   // Busy state for screen readers while results load.
   document.addEventListener("htmx:beforeRequest", function () {
@@ -93,9 +196,8 @@
     if (results) results.setAttribute("aria-busy", "false");
   });
 
-  // On narrow screens the filters fold behind a button that counts the filters in use;
-  // without JavaScript they simply stay open. Back and Forward replace the page's markup,
-  // so the button is set up again then, and its clicks are handled at the document.
+  // On narrow screens the filters fold behind their summary (a <details>, app.css), which counts
+  // the filters in use as the reader changes them.
   function activeFilters(form) {
     var count = 0;
     Array.prototype.forEach.call(form.elements, function (field) {
@@ -118,36 +220,37 @@
     toggle.textContent = count ? "Filters (" + count + " in use)" : "Filters";
   }
 
-  function setUpFilterToggle() {
-    var toggle = document.querySelector(".filters-toggle");
-    if (!toggle) return;
-    toggle.hidden = !narrow.matches;
-    toggle.setAttribute("aria-expanded", narrow.matches ? "false" : "true");
-    updateToggleLabel();
-  }
-
-  document.addEventListener("click", function (event) {
-    var toggle = event.target.closest(".filters-toggle");
-    if (!toggle) return;
-    toggle.setAttribute("aria-expanded", toggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
-  });
   document.addEventListener("change", updateToggleLabel);
   document.addEventListener("input", updateToggleLabel);
 
-  // Applying the filters on a phone folds them away to show the results; focus stays on the button
+  // Applying the filters on a phone folds them away to show the results; focus stays on the summary
   // rather than falling to the top of the page with the button that was pressed.
   document.addEventListener("submit", function (event) {
     var toggle = document.querySelector(".filters-toggle");
-    if (event.target.id !== "filters" || !toggle || toggle.hidden) return;
-    toggle.setAttribute("aria-expanded", "false");
+    if (event.target.id !== "filters" || !toggle || toggle.offsetParent === null) return;
+    toggle.parentElement.open = false;
     toggle.focus();
   });
 
-  narrow.addEventListener("change", setUpFilterToggle);
-  document.addEventListener("htmx:historyRestore", setUpFilterToggle);
+  // On wide screens the form shows whatever its <details> says; open, it also says so to assistive
+  // technology. Nothing moves: the fold is drawn by the stylesheet.
+  var wide = window.matchMedia("(width > 50rem)");
+  function openOnWideScreens() {
+    var fold = document.querySelector(".filters-fold");
+    if (fold && wide.matches) fold.open = true;
+  }
+  wide.addEventListener("change", openOnWideScreens);
+  document.addEventListener("htmx:historyRestore", openOnWideScreens);
+
+  function setUp() {
+    openOnWideScreens();
+    restorePlace();
+    setUpBackLink();
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpFilterToggle);
+    document.addEventListener("DOMContentLoaded", setUp);
   } else {
-    setUpFilterToggle();
+    setUp();
   }
 })();

@@ -224,7 +224,7 @@ def test_across_pages_each_mark_is_shown_once_in_its_place(client_with_eras, dat
         while url:
             response = small_pages.get(url)
             shown += timeline_items(response)
-            more = BeautifulSoup(response.text, "html.parser").select_one("#more a")
+            more = BeautifulSoup(response.text, "html.parser").select_one("#later a")
             url = more["href"] if more else None
     assert len(shown) == 16 and shown == timeline_items(client_with_eras.get("/"))
 

@@ -79,7 +79,7 @@ def test_a_history_restore_and_a_fragment_of_one_url_are_kept_apart(client):
 
 
 def test_load_more_without_a_cursor_answers_with_the_results(shared_client):
-    response = shared_client.get("/?country=IN", headers={"HX-Request": "true", "HX-Target": "more"})
+    response = shared_client.get("/?country=IN", headers={"HX-Request": "true", "HX-Target": "later"})
     assert response.status_code == 200
     assert 'id="results"' in response.text
 

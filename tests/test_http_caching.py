@@ -56,11 +56,11 @@ def test_static_files_are_versioned_and_cached_for_a_year(shared_client):
 
 
 def test_a_page_is_rendered_once_per_data_version(client, monkeypatch):
-    from app import queries
+    from app import event_list
 
     calls = []
-    original = queries.list_events
-    monkeypatch.setattr(queries, "list_events", lambda *args: calls.append(1) or original(*args))
+    original = event_list.event_window
+    monkeypatch.setattr(event_list, "event_window", lambda *args: calls.append(1) or original(*args))
     first = client.get("/?country=CN")
     second = client.get("/?country=CN")
     assert second.content == first.content

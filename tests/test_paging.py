@@ -46,8 +46,14 @@ def test_next_link_keeps_filters_and_page_size(shared_client):
 
 
 def load_more_link(html: BeautifulSoup):
-    link = html.select_one("#more a")
+    link = html.select_one("#later a")
     return link["href"] if link else None
+
+
+def load_later(client, html: BeautifulSoup) -> BeautifulSoup:
+    """What htmx asks for when "N later events" is clicked: the list on screen's address, for its end."""
+    address = html.select_one("#later a")["hx-get"]
+    return BeautifulSoup(client.get(address, headers={"HX-Request": "true", "HX-Target": "later"}).text, "html.parser")
 
 
 def test_page_load_more_link_walks_every_event_without_javascript(client_small_pages):
@@ -66,12 +72,11 @@ def test_htmx_load_more_appends_to_the_open_year_and_adds_new_years(client_small
         "2020-tariff-talks",
         "2020-app-ban",
     ]
-    more = client_small_pages.get(load_more_link(first), headers={"HX-Request": "true", "HX-Target": "more"})
-    fragment = BeautifulSoup(more.text, "html.parser")
+    fragment = load_later(client_small_pages, first)
     assert fragment.find("section", id="results") is None
     appended = fragment.select_one("[hx-swap-oob='beforeend:#timeline']")
     assert [h.get_text() for h in appended.select("h2")] == ["2024", "2025"]
-    assert fragment.select_one("nav#more")
+    assert fragment.select_one("nav#later")
 
 
 def test_htmx_load_more_continues_the_year_it_stopped_in(client_small_pages):
@@ -80,13 +85,12 @@ def test_htmx_load_more_continues_the_year_it_stopped_in(client_small_pages):
         "2025-export-controls",
         "2025-border-talks",
     ]
-    more = client_small_pages.get(load_more_link(first), headers={"HX-Request": "true", "HX-Target": "more"})
-    fragment = BeautifulSoup(more.text, "html.parser")
+    fragment = load_later(client_small_pages, first)
     continued = fragment.select_one("[hx-swap-oob='beforeend:#events-2025']")
     assert [li["id"] for li in continued.select("li.event")] == ["2025-pakistan-visit"]
     assert continued.select_one("a[data-focus-after-swap]")
     assert fragment.select_one("[hx-swap-oob='beforeend:#timeline']").select("section") == []
-    assert "End of the timeline" in fragment.select_one("nav#more").get_text()
+    assert "End of the timeline" in fragment.select_one("nav#later").get_text()
 
 
 @pytest.fixture

@@ -113,11 +113,13 @@ def navigator(
     timeline_filter: TimelineFilter,
     requested: tuple[date, date] | None = None,
     shown: tuple[date, date] | None = None,
-    path: str = "/",
+    at: str | None = None,
+    zoomable: bool = True,
 ) -> Navigator | None:
     """The navigator of a view at the requested span (the whole range by default); `shown` is the
-    first and last date of the events the list shows; its links go to the timeline at `path`.
-    None when the view has no events to place."""
+    first and last date of the events the list shows, which its zoom and pan steps keep at `at`;
+    `zoomable` False leaves out those steps (on a page without the list). None when the view has no
+    events to place."""
 
     counts = queries.month_counts(session, timeline_filter)
     if not counts:
@@ -126,9 +128,11 @@ def navigator(
     span, length = shown_span(whole if requested is None else span_of(*requested), whole)
     whole_shown, _ = shown_span(whole, whole)
 
-    def link(at: str | None, wanted: Span) -> str:
+    def link(position: str | None, wanted: Span) -> str:
+        """The timeline at `position` (or where the list is now), with the navigator at `wanted`."""
         shown, _ = shown_span(wanted, whole)
-        return timeline_url(timeline_filter, path=path, at=at, span=None if shown == whole_shown else shown.text)
+        span_text = None if shown == whole_shown else shown.text
+        return timeline_url(timeline_filter, at=position or at, span=span_text)
 
     def narrow(span: Span) -> str:
         first_text, last_text = span.text.split("..")
@@ -138,7 +142,7 @@ def navigator(
             to_text=last_text,
             date_to=min(span.end, timeline_filter.date_to or span.end),
         )
-        return timeline_url(narrowed, path=path)
+        return timeline_url(narrowed)
 
     in_span = [row for row in counts if span.first <= row.number <= span.last]
     events = sum(row.events for row in in_span if length >= 12 or row.date_precision != Precision.year.value)
@@ -168,7 +172,7 @@ def navigator(
         tone_path=layers.tone_path(fine, span),
         bands=bands,
         ticks=layers.ticks(periods, length),
-        controls=_controls(span, whole, link),
+        controls=_controls(span, whole, link) if zoomable else [],
         narrow_href=None if span == whole_shown else narrow(span),
         title=_title(span, length),
         description=_description(periods, marks, length, bands),

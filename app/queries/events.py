@@ -2,6 +2,7 @@
 neighbours in time, and its revisions."""
 
 import re
+from datetime import date
 
 from sqlalchemy import bindparam, func, select, tuple_
 from sqlmodel import Session
@@ -51,23 +52,53 @@ def list_events(
 ) -> EventPage:
     """One keyset page of the filter's events, ordered by (start_date, id); `details` adds links,
     statements and revision counts."""
-    descending = timeline_filter.order == "desc"
+    items = read_events(session, timeline_filter, page.size + 1, after=page.after, details=details)
+    next_cursor = None
+    if len(items) > page.size:
+        items = items[: page.size]
+        next_cursor = Cursor(items[-1].start_date, items[-1].id)
+    return EventPage(items, next_cursor)
+
+
+def read_events(
+    session: Session,
+    timeline_filter: TimelineFilter,
+    size: int,
+    *,
+    after: Cursor | None = None,
+    until: Cursor | None = None,
+    at: date | None = None,
+    backwards: bool = False,
+    details: bool = False,
+) -> list[EventView]:
+    """Up to `size` of the filter's events in its order: after the position `after`, from the day `at`
+    on, up to the position `until` (included); `backwards`, the last `size` of them, still in order."""
+    descending = (timeline_filter.order == "desc") != backwards
     order = (event.c.start_date.desc(), event.c.id.desc()) if descending else (event.c.start_date, event.c.id)
-    page_ids = filtered(session, select(event.c.id), timeline_filter, page.size)
-    if page.after is not None:
-        position = tuple_(event.c.start_date, event.c.id)
-        mark = tuple_(page.after.start_date, page.after.event_id)
-        page_ids = page_ids.where(position < mark if descending else position > mark)
-    page_ids = page_ids.order_by(*order).limit(page.size + 1).correlate(None)
+    page_ids = filtered(session, select(event.c.id), timeline_filter, size)
+    page_ids = page_ids.where(*_position_conditions(timeline_filter.order, after, until, at))
+    page_ids = page_ids.order_by(*order).limit(size).correlate(None)
     # The page's ids first, then their columns: selected together, SQLite would gather every
     # match's countries and topics before sorting (1,500 of them for a rare country at 1M events).
     rows = session.execute(select(*_EVENT_COLUMNS).where(event.c.id.in_(page_ids)).order_by(*order)).all()
-    items = _with_relations(session, rows[: page.size], details)
-    next_cursor = None
-    if len(rows) > page.size:
-        last = items[-1]
-        next_cursor = Cursor(last.start_date, last.id)
-    return EventPage(items, next_cursor)
+    items = _with_relations(session, rows, details)
+    return items[::-1] if backwards else items
+
+
+def _position_conditions(order: str, after: Cursor | None, until: Cursor | None, at: date | None) -> list:
+    """Positions in the view's order: after one (excluded), up to another (included), from a day on."""
+    position = tuple_(event.c.start_date, event.c.id)
+    conditions = []
+    descending = order == "desc"
+    if after is not None:
+        mark = tuple_(after.start_date, after.event_id)
+        conditions.append(position < mark if descending else position > mark)
+    if until is not None:
+        mark = tuple_(until.start_date, until.event_id)
+        conditions.append(position >= mark if descending else position <= mark)
+    if at is not None:
+        conditions.append(event.c.start_date <= at if descending else event.c.start_date >= at)
+    return conditions
 
 
 def iter_events(session: Session, timeline_filter: TimelineFilter, batch_size: int = 500, details: bool = False):

@@ -61,7 +61,7 @@ def list_events(request: Request, response: Response, session: SessionDep, param
     page = queries.list_events(session, timeline_filter, page_request, details=True)
     next_url = None
     if page.next_cursor is not None:
-        next_url = site_url(request, timeline_url(timeline_filter, page.next_cursor, path="/api/events"))
+        next_url = site_url(request, timeline_url(timeline_filter, after=page.next_cursor, path="/api/events"))
         if page_request.size != request.app.state.settings.page_size:
             next_url += f"&limit={page_request.size}"
         response.headers["Link"] = f'<{next_url}>; rel="next"'

@@ -11,7 +11,9 @@ from fastapi.responses import HTMLResponse
 
 from app import queries
 from app.errors import EventNotFound
-from app.filters import FilterQuery, PageRequest, parse_filter
+from app.filters import FilterQuery
+from app.list_position import ListQuery, parse_list
+from app.queries.window import event_window
 from app.routes.session import SessionDep
 from app.templating import templates
 
@@ -24,17 +26,21 @@ ThemeQuery = Annotated[
 
 
 @router.get("/embed")
-def view_embed(request: Request, session: SessionDep, params: FilterQuery, theme: ThemeQuery = "auto"):
-    """A compact view of the filtered timeline: its first page of events and a link to the rest."""
-    timeline_filter = parse_filter(params, queries.stats(session))
+def view_embed(
+    request: Request, session: SessionDep, params: FilterQuery, position: ListQuery, theme: ThemeQuery = "auto"
+):
+    """A compact view of the filtered timeline: a page of its events, from where `at` says as on the
+    timeline, and a link to the rest."""
     size = request.app.state.settings.page_size
+    timeline_filter, list_request = parse_list(params, position, queries.stats(session), size)
     return templates.TemplateResponse(
         request,
         "embed.html",
         {
             "theme": theme,
             "filter": timeline_filter,
-            "page": queries.list_events(session, timeline_filter, PageRequest(None, size)),
+            "position": list_request,
+            "page": event_window(session, timeline_filter, list_request),
             "total": queries.count_events(session, timeline_filter),
             "description": timeline_filter.describe(queries.stats(session)),
         },

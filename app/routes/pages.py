@@ -6,10 +6,11 @@ from fastapi.responses import FileResponse, HTMLResponse
 from app import queries
 from app.caching import VARY
 from app.config import PROJECT_DIR
-from app.era_marks import era_marks
 from app.errors import EventNotFound
-from app.filters import FilterQuery, InvalidFilter, PageQuery, PageRequest, TimelineFilter, parse_filter, parse_view
+from app.event_list import Part, event_list
+from app.filters import FilterQuery, InvalidFilter, PageRequest, TimelineFilter, parse_filter
 from app.htmx import requested_fragment
+from app.list_position import ListQuery, ListRequest, parse_list
 from app.navigator import navigator
 from app.routes.session import SessionDep
 from app.templating import templates
@@ -25,61 +26,65 @@ FORM_FIELDS = ("country", "topic", "from", "to", "q", "importance", "order")
 
 
 @router.get("/", name="timeline")
-def timeline(request: Request, session: SessionDep, params: FilterQuery, paging: PageQuery):
-    """The timeline: the whole page, or with htmx only the results (or the next page of them)."""
+def timeline(request: Request, session: SessionDep, params: FilterQuery, position: ListQuery):
+    """The timeline: the whole page, or with htmx only the results (or the events after or before
+    the list on screen)."""
     fragment = requested_fragment(request.headers)
+    default_size = request.app.state.settings.page_size
     try:
-        timeline_filter, page_request = parse_view(
-            params, paging, queries.stats(session), request.app.state.settings.page_size
-        )
+        timeline_filter, list_request = parse_list(params, position, queries.stats(session), default_size)
         invalid = None
     except InvalidFilter as error:
-        timeline_filter, page_request, invalid = TimelineFilter(), None, error
+        timeline_filter, list_request, invalid = TimelineFilter(), None, error
 
     context = {
         "filter": timeline_filter,
         "params": params,
         "errors": invalid.for_param() if invalid else {},
         "form_fields": FORM_FIELDS,
-        "page": None,
-        "after": None,
+        "position": list_request,
+        "events": None,
         "total": 0,
-        "more": False,
     }
-    if page_request is not None:
-        context["page"] = queries.list_events(session, timeline_filter, page_request)
-        context["after"] = page_request.after
+    part = _list_part(fragment, list_request)
+    if list_request is not None and fragment != "navigator":
+        context["events"] = event_list(session, timeline_filter, list_request, part, default_size)
         context["total"] = queries.count_events(session, timeline_filter)
-        eras = queries.eras(session, timeline_filter)
-        page = context["page"]
-        last_page = page.next_cursor is None
-        context["era_marks"] = era_marks(page.items, eras, timeline_filter, page_request.after, last_page)
     status = 422 if invalid else 200
 
-    if fragment == "navigator" and page_request is not None:
-        context["navigator"] = navigator(session, timeline_filter, _span(request))
-        context["navigator_controls"] = True
+    if fragment == "navigator" and list_request is not None:
+        # A zoom or a pan: the navigator alone, the list as it is.
+        context["navigator"] = _navigator(session, timeline_filter, list_request, None)
         template = "_navigator.html" if context["navigator"] else "_results.html"
-    # The next page goes after the events shown; without a cursor there is nothing before it.
-    elif fragment == "more" and page_request is not None and page_request.after is not None:
-        template, context["more"] = "_page_of_events.html", True
+    elif part != "whole":
+        template = "_page_of_events.html"
     else:
         context["country_facets"] = queries.country_facets(session, timeline_filter)
         context["topic_facets"] = queries.topic_facets(session, timeline_filter)
         context["description"] = timeline_filter.describe(queries.stats(session))
         if context["total"]:
-            items = context["page"].items
-            shown = (items[0].start_date, items[-1].start_date) if items else None
-            context["navigator"] = navigator(session, timeline_filter, _span(request), shown)
-            context["navigator_controls"] = True
+            context["navigator"] = _navigator(session, timeline_filter, list_request, context["events"].window.items)
             context["pairs"] = queries.country_pairs(session) if timeline_filter.is_empty else []
             if len(timeline_filter.countries) == 2:
                 context["relation_pair"] = timeline_filter.countries
         template = "_results.html" if fragment else "timeline.html"
     response = templates.TemplateResponse(request, template, {**context, "htmx": bool(fragment)}, status_code=status)
+    if part != "whole":
+        # The list on screen has grown: its address now names what it shows, for reload and Back.
+        response.headers["HX-Replace-Url"] = context["events"].address
     # The same URL answers with a page or a fragment: caches must keep them apart.
     response.headers["Vary"] = VARY
     return response
+
+
+def _navigator(session, timeline_filter: TimelineFilter, list_request: ListRequest, shown_events):
+    """The view's navigator at the span asked for, its "you are here" on the events shown."""
+    span = list_request.span
+    shown = (shown_events[0].start_date, shown_events[-1].start_date) if shown_events else None
+    if shown and shown[0] > shown[1]:
+        shown = (shown[1], shown[0])  # newest first
+    requested = (span.first, span.last) if span else None
+    return navigator(session, timeline_filter, requested, shown, at=list_request.at_text)
 
 
 @router.get("/print", name="print_view")
@@ -93,6 +98,16 @@ def print_view(request: Request, session: SessionDep, params: FilterQuery):
         "total": queries.count_events(session, timeline_filter),
     }
     return templates.TemplateResponse(request, "print.html", context)
+
+
+def _list_part(fragment: str | None, list_request: ListRequest | None) -> Part:
+    """What the list answer is: a part of the list on screen needs both of its ends, which the
+    control's address holds; anything else gets the whole list."""
+    if list_request is None or list_request.until is None:
+        return "whole"
+    if fragment == "later" or (fragment == "earlier" and list_request.after is not None):
+        return fragment
+    return "whole"
 
 
 @router.get("/events/{slug}", name="event")
@@ -131,15 +146,3 @@ def favicon():
         media_type="image/x-icon",
         headers={"Cache-Control": "public, max-age=604800"},
     )
-
-
-def _span(request: Request):
-    from app.dates import parse_partial_date, period_end
-
-    text = request.query_params.get("span")
-    if not text or ".." not in text:
-        return None
-    first, last = text.split("..", 1)
-    start, _ = parse_partial_date(first)
-    end, precision = parse_partial_date(last)
-    return start, period_end(end, precision)

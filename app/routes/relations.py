@@ -54,7 +54,7 @@ def relation_page(request: Request, session: SessionDep, pair: str):
         "second": (second, names[second]),
         "filter": pair_filter,
         "total": total,
-        "navigator": navigator(session, pair_filter),
+        "navigator": navigator(session, pair_filter, zoomable=False),
         "eras": eras,
         "key_events": queries.list_events(session, key_filter, PageRequest(None, KEY_EVENTS)),
         "key_total": queries.count_events(session, key_filter),

@@ -12,7 +12,7 @@ REFERENCE = TESTS_DIR / "fixtures" / "reference.yaml"
 # Eras of the reference events, in their own file so that the reference's counts stay as they are.
 ERAS = TESTS_DIR / "fixtures" / "eras.yaml"
 AXE_FOLDER = TESTS_DIR / ".assets" / "axe-core"
-# Small pages, so that the 11 reference events take four "Load more" pages, splitting 2020 and 2025.
+# Small pages, so that the 11 reference events take four pages of "later events", splitting 2020 and 2025.
 PAGE_SIZE = 3
 DESKTOP = {"width": 1280, "height": 900}
 # Long enough for a loaded CI machine, short enough that a broken page fails fast.

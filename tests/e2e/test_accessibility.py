@@ -40,7 +40,7 @@ def test_axe_finds_no_violations_after_htmx_updates(page, axe_source):
     page.goto("/")
     page.get_by_label("Words").fill("talks")
     expect(heading(page)).to_have_text("4 events match")
-    page.get_by_role("link", name="Load more events").click()
+    page.get_by_role("link", name="1 later event").click()
     expect(page.get_by_text("End of the timeline for these filters.")).to_be_visible()
 
     assert axe_violations(page, axe_source) == []

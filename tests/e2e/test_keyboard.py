@@ -112,9 +112,9 @@ def test_typing_words_keeps_focus_in_the_field_while_the_results_change(page):
     expect(words).to_have_value("clash")
 
 
-def test_enter_on_load_more_moves_focus_to_the_first_new_event(page):
+def test_enter_on_load_later_moves_focus_to_the_first_new_event(page):
     page.goto("/")
-    load_more = page.get_by_role("link", name="Load more events")
+    load_more = page.locator("#later a")
 
     tab_to(page, load_more)
     page.keyboard.press("Enter")

@@ -29,7 +29,7 @@ def test_ticking_a_country_and_a_topic_updates_results_in_place_and_the_address(
     expect(page).to_have_url(f"{app_url}/?country=IN&topic=border")
     expect(page).to_have_title("Filtered timeline · Relations Timeline")
     assert shown_events(page) == INDIA_BORDER[:3]
-    expect(page.get_by_role("link", name="Load more events")).to_be_visible()
+    expect(page.get_by_role("link", name="2 later events")).to_be_visible()
 
 
 def test_reloading_a_filtered_address_shows_the_same_view(page):

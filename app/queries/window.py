@@ -1,0 +1,116 @@
+"""The timeline list's window: the events of a view between two positions, how many lie before and
+after them, and how many each of their years holds (for month headings)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, extract, func, select, tuple_
+from sqlmodel import Session
+
+from app.filters import MAX_PAGE_SIZE, Cursor, TimelineFilter
+from app.list_position import ListRequest
+from app.queries.events import count_events, read_events
+from app.queries.planner import filtered
+from app.queries.stats import cached
+from app.queries.tables import event
+from app.queries.views import EventView
+
+# A window restored from its address (after and until) shows at most this many events; a reader who
+# loaded more sees the first of them and a "later" control for the rest.
+MAX_WINDOW = MAX_PAGE_SIZE
+
+
+@dataclass
+class EventWindow:
+    items: list[EventView]
+    earlier: int  # the view's events before the first shown, in the view's order
+    later: int  # and after the last
+    previous: EventView | None  # the event just before the first shown, when there is one
+
+
+def position_of(item: EventView) -> Cursor:
+    return Cursor(item.start_date, item.id)
+
+
+def start_of(item: EventView, order: str) -> Cursor:
+    """The position just before an event in the view's order: `after` it, a list starts with the event.
+
+    Positions are (day, id) with whole ids, so the one before (day, id) is (day, id - 1) oldest first.
+    """
+    return Cursor(item.start_date, item.id + (1 if order == "desc" else -1))
+
+
+def event_window(
+    session: Session, timeline_filter: TimelineFilter, position: ListRequest, fallback: bool = True
+) -> EventWindow:
+    """The events at a position of the list. With `fallback` never none while the view has some: a
+    start past the view's end (`at=9999`) shows its last events, an end before its start its first."""
+    size = position.size
+    starts = position.after is not None or position.at is not None
+    if starts and position.until is not None:
+        items = read_events(
+            session, timeline_filter, MAX_WINDOW, after=position.after, at=position.at, until=position.until
+        )
+    elif position.until is not None:
+        items = read_events(session, timeline_filter, size + 1, until=position.until, backwards=True)
+    else:
+        items = read_events(session, timeline_filter, size, after=position.after, at=position.at)
+    if not items and fallback:
+        backwards = starts
+        items = read_events(session, timeline_filter, size + 1 if backwards else size, backwards=backwards)
+        starts = not backwards
+    previous = None
+    if not starts and len(items) > size:
+        # A page read backwards: its first row is the event before the page.
+        previous, items = items[0], items[1:]
+    if not items:
+        return EventWindow([], 0, 0, None)
+    total = count_events(session, timeline_filter)
+    earlier = count_before(session, timeline_filter, position_of(items[0]))
+    if earlier and previous is None:
+        before_first = start_of(items[0], timeline_filter.order)
+        previous = read_events(session, timeline_filter, 1, until=before_first, backwards=True)[0]
+    return EventWindow(items, earlier, total - earlier - len(items), previous)
+
+
+def count_before(session: Session, timeline_filter: TimelineFilter, position: Cursor) -> int:
+    """How many of the view's events come before a position in its order: the whole years before it
+    from the view's events per year (one grouped read of its matches, kept like its count), and the
+    rest of its own year counted exactly, along the date index (or over a rare condition's ids)."""
+    per_year = events_per_year(session, timeline_filter)
+    year = position.start_date.year
+    descending = timeline_filter.order == "desc"
+    whole_years = sum(count for other, count in per_year.items() if (other > year if descending else other < year))
+    if not per_year.get(year):
+        return whole_years
+    statement = count_in_year_statement(session, timeline_filter, position, per_year[year])
+    in_year = cached(
+        session, ("count before", timeline_filter, position), lambda: session.execute(statement).scalar_one()
+    )
+    return whole_years + in_year
+
+
+def count_in_year_statement(
+    session: Session, timeline_filter: TimelineFilter, position: Cursor, year_events: int
+) -> Select:
+    """The count of the view's events of a position's year that come before it, planned as a page of
+    the year's events would be: the planner weighs a walk of the year's dates against a rare
+    condition's ids."""
+    year = position.start_date.year
+    mark = tuple_(position.start_date, position.event_id)
+    place = tuple_(event.c.start_date, event.c.id)
+    before = place > mark if timeline_filter.order == "desc" else place < mark
+    statement = filtered(session, select(func.count()).select_from(event), timeline_filter, year_events)
+    return statement.where(event.c.start_date >= date(year, 1, 1), event.c.start_date <= date(year, 12, 31), before)
+
+
+def events_per_year(session: Session, timeline_filter: TimelineFilter) -> dict[int, int]:
+    """How many of the view's events each year holds."""
+    timeline_filter = timeline_filter.replace(order="asc")  # the order changes nothing here
+    year = extract("year", event.c.start_date).label("year")
+
+    def compute() -> dict[int, int]:
+        statement = filtered(session, select(year, func.count()).select_from(event), timeline_filter, None)
+        return {int(row[0]): row[1] for row in session.execute(statement.group_by(year))}
+
+    return cached(session, ("events per year", timeline_filter), compute)
