@@ -91,7 +91,8 @@ def event_list(
         earlier_href=url(until=start) if start else url(),
         later_href=url(after=end),
         first_href=url(),
-        last_href=url(at=PAST_THE_END[order]),
+        # At the end of the list, scrolled so that its last events fill the screen (app.css #later:target).
+        last_href=url(at=PAST_THE_END[order]) + "#later",
         era_marks=era_marks(
             window.items,
             queries.eras(session, timeline_filter),

@@ -253,4 +253,54 @@
   } else {
     setUp();
   }
+
+  // A group of choices (countries, topics) is one Tab stop, as a radio group is: the arrow keys move
+  // within it and Space ticks. The filters then sit a few Tab stops from the top of the page; without
+  // JavaScript every choice is a stop. The form applies itself as it changes, so its button goes.
+  function choices(group) {
+    return Array.prototype.filter.call(group.querySelectorAll("input[type=checkbox], summary"), function (choice) {
+      return choice.checkVisibility();
+    });
+  }
+
+  function setUpChoiceGroups() {
+    var form = document.getElementById("filters");
+    if (!form) return;
+    var apply = form.querySelector("button.apply");
+    if (apply && window.htmx) apply.hidden = true;
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset.facet"), function (group) {
+      var items = choices(group);
+      var current = items.filter(function (item) { return item === document.activeElement; })[0] || items[0];
+      items.forEach(function (item) { item.setAttribute("tabindex", item === current ? "0" : "-1"); });
+    });
+  }
+
+  var CHOICE_STEPS = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+  document.addEventListener("keydown", function (event) {
+    var group = event.target.closest && event.target.closest("#filters fieldset.facet");
+    if (!group || event.altKey || event.ctrlKey || event.metaKey) return;
+    var items = choices(group);
+    var index = items.indexOf(event.target);
+    if (index < 0) return;
+    var next = null;
+    if (event.key in CHOICE_STEPS) next = items[Math.min(Math.max(index + CHOICE_STEPS[event.key], 0), items.length - 1)];
+    else if (event.key === "Home") next = items[0];
+    else if (event.key === "End") next = items[items.length - 1];
+    if (!next) return;
+    event.preventDefault();
+    items.forEach(function (item) { item.setAttribute("tabindex", item === next ? "0" : "-1"); });
+    next.focus();
+  });
+  // A choice reached by pointer, or a "More…" opened, becomes the group's stop.
+  document.addEventListener("focusin", function (event) {
+    var group = event.target.closest && event.target.closest("#filters fieldset.facet");
+    if (!group) return;
+    choices(group).forEach(function (item) { item.setAttribute("tabindex", item === event.target ? "0" : "-1"); });
+  });
+  document.addEventListener("toggle", function (event) {
+    if (event.target.closest && event.target.closest("#filters fieldset.facet")) setUpChoiceGroups();
+  }, true);
+  document.addEventListener("htmx:historyRestore", setUpChoiceGroups);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpChoiceGroups);
+  else setUpChoiceGroups();
 })();

@@ -11,6 +11,7 @@
   var GESTURE_IDLE_MS = 700;
   var WHEEL_DELAY_MS = 180;
   var DRAG_PX = 6;
+  var MARK_PX = 6; // how near a click must be to an event's mark to move the list to that event
 
   function navigator() { return document.getElementById("navigator"); }
   function live() { var nav = navigator(); return nav && nav.querySelector(".navigator-controls") ? nav : null; }
@@ -169,7 +170,42 @@
     if (move) { rove(items, move); move.focus(); }
   });
 
-  // A period moves the list there; a control steps the navigator. A drag that just ended is no click.
+  // The mark nearest the pointer, if near enough: with a mouse, an event is one click away. (The
+  // periods do the same for every pointer and key, so the marks need no target size of their own.)
+  function markNear(nav, clientX) {
+    var best = null, distance = MARK_PX + 1;
+    Array.prototype.forEach.call(nav.querySelectorAll(".navigator-plot line[data-slug]"), function (mark) {
+      var box = mark.getBoundingClientRect();
+      var away = Math.abs(box.left + box.width / 2 - clientX);
+      if (away < distance) { best = mark; distance = away; }
+    });
+    return best;
+  }
+
+  function focusEvent(slug) {
+    return function () {
+      var card = document.getElementById(slug);
+      var link = card && card.querySelector("h3 a");
+      if (!link) return;
+      card.scrollIntoView({ block: "center" });
+      link.focus({ preventScroll: true });
+    };
+  }
+
+  var highlighted = null;
+  document.addEventListener("pointermove", function (event) {
+    if (event.pointerType !== "mouse") return;
+    var nav = live();
+    var axis = nav && event.target.closest && event.target.closest(".navigator-axis");
+    var mark = axis ? markNear(nav, event.clientX) : null;
+    if (mark === highlighted) return;
+    if (highlighted) highlighted.classList.remove("mark-near");
+    if (mark) mark.classList.add("mark-near");
+    highlighted = mark;
+  });
+
+  // A period moves the list there (or, clicked on an event's mark, to that event); a control steps
+  // the navigator. A drag that just ended is no click.
   var suppressClick = false;
   document.addEventListener("click", function (event) {
     var nav = live();
@@ -179,6 +215,13 @@
     if (suppressClick && period) { suppressClick = false; event.preventDefault(); return; }
     if (period && document.getElementById("results")) {
       event.preventDefault();
+      var mark = event.detail > 0 ? markNear(nav, event.clientX) : null;
+      if (mark) {
+        var url = new URL(period.getAttribute("href"), window.location.href);
+        url.searchParams.set("at", mark.getAttribute("data-at"));
+        load(url.pathname + url.search, "results", "push", focusEvent(mark.getAttribute("data-slug")));
+        return;
+      }
       load(period.getAttribute("href"), "results", "push", focusPeriod(period.getAttribute("data-first")));
     } else if (tool) {
       event.preventDefault();

@@ -3,7 +3,7 @@ pixels down: a mark per event (or bars), the tone line, the eras, the labels and
 
 from datetime import date, timedelta
 
-from app.dates import format_span
+from app.dates import format_span, partial_iso
 from app.models import Precision
 from app.navigator.spans import Span, month_start
 from app.queries import EraView, Mark, Period
@@ -35,6 +35,8 @@ def _midpoint(start: date, precision: Precision) -> date:
 
 
 def marks(items: list[Mark], span: Span) -> list[dict]:
+    """A mark per event at its date (the middle of its month or year when dated to one), taller for
+    key events; `at` and `slug` let a click on it (static/navigator.js) move the list to it."""
     marks = []
     for item in items:
         start = _midpoint(item.start_date, item.date_precision)
@@ -46,6 +48,8 @@ def marks(items: list[Mark], span: Span) -> list[dict]:
                 "end": _days(end + timedelta(days=1), span),
                 "top": PLOT_HEIGHT - height,
                 "class": "mark mark-key" if item.importance == 1 else "mark",
+                "at": partial_iso(item.start_date, item.date_precision),
+                "slug": item.slug,
             }
         )
     return marks

@@ -11,6 +11,7 @@ TESTS_DIR = Path(__file__).resolve().parents[1]
 REFERENCE = TESTS_DIR / "fixtures" / "reference.yaml"
 # Eras of the reference events, in their own file so that the reference's counts stay as they are.
 ERAS = TESTS_DIR / "fixtures" / "eras.yaml"
+SEEDS = TESTS_DIR.parent / "seeds"
 AXE_FOLDER = TESTS_DIR / ".assets" / "axe-core"
 # Small pages, so that the 11 reference events take four pages of "later events", splitting 2020 and 2025.
 PAGE_SIZE = 3
@@ -32,6 +33,18 @@ def app_url(backend, tmp_path_factory) -> str:
     database_url = create_database(backend.new_database(folder, "e2e"), [REFERENCE, ERAS])
     try:
         with serve(database_url, PAGE_SIZE, folder / "server.log") as url:
+            yield url
+    finally:
+        backend.drop(database_url)
+
+
+@pytest.fixture(scope="session")
+def shipped_data_url(backend, tmp_path_factory):
+    """The app with the shipped data (seeds/), whose India–China view has some 160 events."""
+    folder = tmp_path_factory.mktemp("e2e-shipped")
+    database_url = create_database(backend.new_database(folder, "shipped"), [SEEDS])
+    try:
+        with serve(database_url, 50, folder / "server.log") as url:
             yield url
     finally:
         backend.drop(database_url)

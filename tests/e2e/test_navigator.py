@@ -38,12 +38,12 @@ def test_the_zoom_and_pan_buttons_step_the_axis_and_the_address(page, app_url):
     page.goto("/?country=IN&country=CN")
     expect(navigator_heading(page)).to_have_text("Events, 1960–2029, by decade")
     with same_document(page):
-        page.get_by_role("link", name="Zoom in").click()
+        page.get_by_role("link", name="Zoom in", exact=True).click()
         expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1975..2014")
         expect(navigator_heading(page)).to_have_text("Events, 1975–2014, by 5 years")
-        page.get_by_role("link", name="Later").click()
+        page.get_by_role("link", name="Later", exact=True).click()
         expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1990..2029")
-        page.get_by_role("link", name="Whole range").click()
+        page.get_by_role("link", name="Whole range", exact=True).click()
         expect(page).to_have_url(f"{app_url}/?country=IN&country=CN")
     # One history entry per step.
     page.go_back()
@@ -110,9 +110,9 @@ def no_js_page(open_page):
 def test_without_javascript_every_step_and_period_is_a_link(no_js_page, app_url):
     page = no_js_page
     page.goto("/?country=IN&country=CN")
-    page.get_by_role("link", name="Zoom in").click()
+    page.get_by_role("link", name="Zoom in", exact=True).click()
     expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1975..2014")
-    page.get_by_role("link", name="Earlier").click()
+    page.get_by_role("link", name="Earlier", exact=True).click()
     expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&span=1960..1999")
     period(page, "1985–1989").click()
     expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&at=1985&span=1960..1999")
@@ -121,7 +121,7 @@ def test_without_javascript_every_step_and_period_is_a_link(no_js_page, app_url)
 
 def test_the_axis_is_one_tab_stop_with_a_focus_ring_at_its_true_size(page):
     page.goto("/?country=IN&country=CN")
-    page.get_by_role("link", name="Zoom in").focus()
+    page.get_by_role("link", name="Zoom in", exact=True).focus()
     # The toolbar is one stop: the next Tab is on the axis.
     page.keyboard.press("Tab")
     expect(period(page, "1960s")).to_be_focused()
@@ -152,8 +152,10 @@ def test_the_band_of_the_events_on_screen_follows_the_list(page):
     here = page.locator("#navigator-here")
     expect(here).to_be_attached()
     first_x = float(here.get_attribute("x").rstrip("%"))
-    page.locator("#more a").click()
-    page.locator("#more a").click()
+    page.locator("#later a").click()
+    expect(page.locator("#results li.event")).to_have_count(6)
+    page.locator("#later a").click()
+    expect(page.locator("#results li.event")).to_have_count(9)
     page.locator("#results li.event").last.scroll_into_view_if_needed()
     expect(here).not_to_have_attribute("x", f"{first_x:g}%")
     assert float(here.get_attribute("x").rstrip("%")) > first_x
@@ -179,3 +181,37 @@ def test_era_bands_and_marks_show_on_the_timeline(page):
         ]
     )
     expect(page.locator("#events-1962 > li.era-mark-begins")).to_contain_text("War on the frontier")
+
+
+def test_one_click_on_its_mark_brings_the_tianjin_meeting_into_view(browser, shipped_data_url):
+    context = browser.new_context(base_url=shipped_data_url, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto("/?country=IN&country=CN")
+        mark = page.locator("#navigator line[data-slug='2025-08-31-modi-xi-tianjin-meeting']").bounding_box()
+        page.mouse.click(mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] - 4)
+        expect(page.locator("[id='2025-08-31-modi-xi-tianjin-meeting']")).to_be_in_viewport()
+        expect(page).to_have_url(re.compile(r"country=IN&country=CN&at=2025-08"))
+        expect(heading(page)).to_have_text("164 events match")
+    finally:
+        context.close()
+
+
+def test_at_most_fifteen_tab_presses_reach_the_first_event(browser, shipped_data_url):
+    context = browser.new_context(base_url=shipped_data_url, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto("/")
+        for presses in range(1, 16):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('li.event h3 a')"):
+                break
+        assert page.evaluate("document.activeElement.matches('li.event h3 a')"), "15 presses did not reach an event"
+        assert presses <= 15
+        first, second = page.locator("#results li.event").evaluate_all("items => items.map(item => item.id)")[:2]
+        assert page.evaluate("document.activeElement.closest('li.event').id") == first
+        page.keyboard.press("j")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(f"/events/{second}$"))
+    finally:
+        context.close()

@@ -8,10 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.conftest import SEEDS
-
 from .conftest import PAGE_SIZE
-from .harness import create_database, serve
 
 LUMINANCE = """element => {
   const [r, g, b] = getComputedStyle(element)[PROPERTY].match(/\\d+/g).map(Number);
@@ -115,18 +112,6 @@ def test_printing_the_timeline_hides_its_controls_and_points_to_the_full_print_v
     expect(note).to_contain_text("8 events, from")
     expect(note).to_contain_text("only those loaded on the page")
     expect(note).to_contain_text("/print?country=IN&country=CN")
-
-
-@pytest.fixture(scope="module")
-def shipped_data_url(backend, tmp_path_factory):
-    """The app with the shipped data (seeds/), whose India–China view has some 160 events."""
-    folder = tmp_path_factory.mktemp("e2e-shipped")
-    database_url = create_database(backend.new_database(folder, "shipped"), [SEEDS])
-    try:
-        with serve(database_url, 50, folder / "server.log") as url:
-            yield url
-    finally:
-        backend.drop(database_url)
 
 
 def test_the_printed_india_china_view_of_the_shipped_data_holds_every_one_of_its_events(browser, shipped_data_url):
