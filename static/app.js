@@ -266,8 +266,8 @@
   function setUpChoiceGroups() {
     var form = document.getElementById("filters");
     if (!form) return;
-    var apply = form.querySelector("button.apply");
-    if (apply && window.htmx) apply.hidden = true;
+    // On a phone the button stays: applying folds the filters away to show the results (app.css).
+    if (window.htmx) form.classList.add("live");
     Array.prototype.forEach.call(form.querySelectorAll("fieldset.facet"), function (group) {
       var items = choices(group);
       var current = items.filter(function (item) { return item === document.activeElement; })[0] || items[0];

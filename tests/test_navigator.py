@@ -179,7 +179,9 @@ def test_the_navigator_is_svg_with_a_title_a_description_and_a_table(shared_clie
     assert description.startswith("8 events in 7 periods of a decade each; the most, 4, in 2020s.")
     assert "arrow keys" in section.select_one("#navigator-keys").get_text()
     assert svg.select_one("path.tone-line")["d"].startswith("M")
-    rows = [[cell.get_text() for cell in row.select("th, td")] for row in section.select("table tbody tr")]
+    # The same figures as a table, after the list.
+    table = html.select_one("#results #timeline ~ details.overview-figures table")
+    rows = [[cell.get_text() for cell in row.select("th, td")] for row in table.select("tbody tr")]
     assert rows[0] == ["1962", "1", "\u22122.0"] and rows[2] == ["1999", "1", "—"] and len(rows) == 7
 
 

@@ -4,12 +4,13 @@ after them, and how many each of their years holds (for month headings)."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, extract, func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 from sqlmodel import Session
 
 from app.filters import MAX_PAGE_SIZE, Cursor, TimelineFilter
 from app.list_position import ListRequest
 from app.queries.events import count_events, read_events
+from app.queries.overview import month_counts
 from app.queries.planner import filtered
 from app.queries.stats import cached
 from app.queries.tables import event
@@ -105,12 +106,9 @@ def count_in_year_statement(
 
 
 def events_per_year(session: Session, timeline_filter: TimelineFilter) -> dict[int, int]:
-    """How many of the view's events each year holds."""
-    timeline_filter = timeline_filter.replace(order="asc")  # the order changes nothing here
-    year = extract("year", event.c.start_date).label("year")
-
-    def compute() -> dict[int, int]:
-        statement = filtered(session, select(year, func.count()).select_from(event), timeline_filter, None)
-        return {int(row[0]): row[1] for row in session.execute(statement.group_by(year))}
-
-    return cached(session, ("events per year", timeline_filter), compute)
+    """How many of the view's events each year holds: summed from its events per month, the one
+    grouped read the navigator draws from too (kept like a count)."""
+    per_year: dict[int, int] = {}
+    for row in month_counts(session, timeline_filter):
+        per_year[row.number // 12] = per_year.get(row.number // 12, 0) + row.events
+    return per_year

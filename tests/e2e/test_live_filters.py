@@ -198,6 +198,7 @@ def test_when_nothing_matches_the_page_says_so_and_offers_to_clear_the_filters(p
 
 def test_an_invalid_date_is_explained_beside_its_field(page):
     page.goto("/")
+    page.get_by_text("Dates, importance and order").click()
 
     page.get_by_label("From").fill("2020-13")
     page.get_by_label("From").press("Enter")

@@ -24,7 +24,8 @@ def navigator_heading(page: Page):
 def test_a_period_moves_the_list_there_and_keeps_every_filter(page, app_url):
     page.goto("/?country=IN&country=CN")
     with same_document(page):
-        period(page, "2020s").click()
+        period(page, "2020s").focus()
+        page.keyboard.press("Enter")
         expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&at=2020")
     # A position, not a narrowing: the view still has all its events.
     expect(heading(page)).to_have_text("8 events match")
@@ -202,12 +203,11 @@ def test_at_most_fifteen_tab_presses_reach_the_first_event(browser, shipped_data
     try:
         page = context.new_page()
         page.goto("/")
-        for presses in range(1, 16):
+        for _ in range(15):
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.matches('li.event h3 a')"):
                 break
         assert page.evaluate("document.activeElement.matches('li.event h3 a')"), "15 presses did not reach an event"
-        assert presses <= 15
         first, second = page.locator("#results li.event").evaluate_all("items => items.map(item => item.id)")[:2]
         assert page.evaluate("document.activeElement.closest('li.event').id") == first
         page.keyboard.press("j")

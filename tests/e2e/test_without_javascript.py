@@ -30,12 +30,14 @@ def test_filters_work_by_submitting_the_form(no_js_page, app_url):
 def test_submitting_the_form_gives_the_results_that_htmx_gives(no_js_page, page):
     no_js_page.goto("/")
     no_js_page.get_by_label("Words").fill("talks")
+    no_js_page.get_by_text("Dates, importance and order").click()
     no_js_page.get_by_label("Order", exact=True).select_option(label="Newest first")
     no_js_page.get_by_role("button", name="Apply filters").click()
     expect(heading(no_js_page)).to_have_text("4 events match")
 
     page.goto("/")
     page.get_by_label("Words").fill("talks")
+    page.get_by_text("Dates, importance and order").click()
     page.get_by_label("Order", exact=True).select_option(label="Newest first")
     expect(heading(page)).to_have_text("4 events match")
     assert (
