@@ -61,6 +61,7 @@ class SizeResults:
     export_rss_added_mb: float = 0.0
     export_rows: int = 0
     overview_ms: dict[str, float] = field(default_factory=dict)
+    navigator_steps_ms: list[float] = field(default_factory=list)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,6 +147,7 @@ def measure_size(size: int, args, first_visit: dict[str, int]) -> SizeResults:
     with Server(database_file(size)) as server:
         for name, path in (("page", HEADLINE), ("rare", RARE), ("common", COMMON), ("search", COMMON_WORD)):
             results.cold_ms[name] = server.time_first_request(path)
+        results.navigator_steps_ms = navigator_steps(server)
         plan = [
             ("page-32", HEADLINE, {}, 32),
             ("fragment-32", HEADLINE, FRAGMENT_HEADERS, 32),
@@ -189,6 +191,30 @@ def measure_size(size: int, args, first_visit: dict[str, int]) -> SizeResults:
 
 
 OVERVIEW_VIEWS = {"page": HEADLINE, "common": COMMON, "all": "/"}
+NAVIGATOR_VIEWS = ["/", HEADLINE, RARE, COMMON, COMMON_WORD]
+NAVIGATOR_CONTROL = re.compile(r'class="control" href="([^"]+)" data-key')
+NAVIGATOR_PERIOD = re.compile(r'class="period" href="([^"]+)" aria-label="[^"]*" data-zoom="([^"]+)"')
+
+
+def navigator_steps(server: "Server") -> list[float]:
+    """Milliseconds of every step the navigator of a few views offers after their first page, each
+    asked for once, as a reader's step nobody took before: zoom, pan and whole range (the navigator
+    alone, as navigator.js asks for it), and a zoom into and a jump to each period (the results)."""
+    navigator_only = {"HX-Request": "true", "HX-Target": "navigator"}
+    timings = []
+    for view in NAVIGATOR_VIEWS:
+        page = server.get(view).decode()
+        zooms = [href.replace("&amp;", "&") for href in NAVIGATOR_CONTROL.findall(page)]
+        for jump, zoom in NAVIGATOR_PERIOD.findall(page):
+            zooms.append(zoom.replace("&amp;", "&"))
+            started = time.perf_counter()
+            server.get(jump.replace("&amp;", "&"), FRAGMENT_HEADERS)
+            timings.append((time.perf_counter() - started) * 1000)
+        for href in dict.fromkeys(zooms):
+            started = time.perf_counter()
+            server.get(href, navigator_only)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 def measure_overview(database: Path, rounds: int) -> dict[str, float]:
@@ -559,6 +585,18 @@ def write_results(results, datasette, format_rates, first_visit, args, postgres=
     for size, result in results.items():
         figures = " | ".join(f"{result.overview_ms[name]:.1f} ms" for name in OVERVIEW_VIEWS)
         lines.append(f"| {size:,} | {figures} | {result.cold_ms['page']:.0f} ms |")
+    lines += [
+        "",
+        "## Navigator steps (first request of each step: zoom, pan, jump to a period)",
+        "",
+        "| events | steps | p50 | p95 | max |",
+        "|---|---|---|---|---|",
+    ]
+    for size, result in results.items():
+        steps = sorted(result.navigator_steps_ms)
+        p95 = steps[min(len(steps) - 1, int(len(steps) * 0.95))]
+        median = statistics.median(steps)
+        lines.append(f"| {size:,} | {len(steps)} | {median:.0f} ms | {p95:.0f} ms | {steps[-1]:.0f} ms |")
     lines += [
         "",
         "## Ingest and memory",

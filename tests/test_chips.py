@@ -33,7 +33,7 @@ def test_a_chip_already_in_the_view_is_marked_and_not_a_link(shared_client):
 
 def test_a_page_further_on_narrows_the_view_from_its_start(shared_client):
     first = BeautifulSoup(shared_client.get("/?country=IN&limit=2").text, "html.parser")
-    next_page = first.select_one("#more a")["href"]
+    next_page = first.select_one("#later a")["href"]
     chips = chips_of(shared_client, next_page, "1999-year-event")
     assert chips.find("a", string="Trade")["href"] == "/?country=IN&topic=trade"
 
