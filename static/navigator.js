@@ -174,7 +174,7 @@
   // periods do the same for every pointer and key, so the marks need no target size of their own.)
   function markNear(nav, clientX) {
     var best = null, distance = MARK_PX + 1;
-    Array.prototype.forEach.call(nav.querySelectorAll(".navigator-plot line[data-slug]"), function (mark) {
+    Array.prototype.forEach.call(nav.querySelectorAll(".navigator-plot [data-at]"), function (mark) {
       var box = mark.getBoundingClientRect();
       var away = Math.abs(box.left + box.width / 2 - clientX);
       if (away < distance) { best = mark; distance = away; }
@@ -182,9 +182,10 @@
     return best;
   }
 
-  function focusEvent(slug) {
+  // The first card of the day (or month, or year) the mark stands for.
+  function focusEvent(at) {
     return function () {
-      var card = document.getElementById(slug);
+      var card = document.querySelector('#timeline li.event[data-date^="' + at + '"]');
       var link = card && card.querySelector("h3 a");
       if (!link) return;
       card.scrollIntoView({ block: "center" });
@@ -219,7 +220,7 @@
       if (mark) {
         var url = new URL(period.getAttribute("href"), window.location.href);
         url.searchParams.set("at", mark.getAttribute("data-at"));
-        load(url.pathname + url.search, "results", "push", focusEvent(mark.getAttribute("data-slug")));
+        load(url.pathname + url.search, "results", "push", focusEvent(mark.getAttribute("data-at")));
         return;
       }
       load(period.getAttribute("href"), "results", "push", focusPeriod(period.getAttribute("data-first")));

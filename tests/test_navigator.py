@@ -39,6 +39,10 @@ def controls_of(html: BeautifulSoup) -> dict[str, str | None]:
     return {item.get_text(): item.get("href") for item in html.select("#navigator .navigator-controls .control")}
 
 
+def top_of(mark) -> float:
+    return float(re.match(r"M[\d.]+ ([\d.]+)V", mark["d"]).group(1))
+
+
 def years(first: int, last: int) -> Span:
     return Span(first * 12, last * 12 + 11)
 
@@ -106,14 +110,16 @@ def test_few_events_are_marks_at_their_dates_with_key_events_taller(shared_clien
     html = soup(shared_client.get("/?country=IN&country=CN"))
     plot = html.select_one("#navigator svg.navigator-plot")
     assert plot["viewbox"] == f"0 0 {(date(2029, 12, 31) - date(1960, 1, 1)).days + 1} 120"
-    marks = plot.select("line.mark")
+    marks = plot.select("path.mark")
     assert len(marks) == 8
-    # 20 October 1962, in days from 1 January 1960 (the middle of the day).
-    assert float(marks[0]["x1"]) == pytest.approx((date(1962, 10, 20) - date(1960, 1, 1)).days + 0.5)
+    # 20 October 1962, in days from 1 January 1960 (the middle of the day), and the date the list moves to.
+    x, top = (float(number) for number in re.match(r"M([\d.]+) ([\d.]+)V120$", marks[0]["d"]).groups())
+    assert x == pytest.approx((date(1962, 10, 20) - date(1960, 1, 1)).days + 0.5)
+    assert marks[0]["data-at"] == "1962-10-20"
     assert "mark-key" in marks[0]["class"]
     key = [mark for mark in marks if "mark-key" in mark["class"]]
     other = [mark for mark in marks if "mark-key" not in mark["class"]]
-    assert min(float(mark["y1"]) for mark in other) > max(float(mark["y1"]) for mark in key)
+    assert min(top_of(mark) for mark in other) > max(top_of(mark) for mark in key)
     assert plot.select("rect.bar") == []
 
 

@@ -36,7 +36,7 @@ def _midpoint(start: date, precision: Precision) -> date:
 
 def marks(items: list[Mark], span: Span) -> list[dict]:
     """A mark per event at its date (the middle of its month or year when dated to one), taller for
-    key events; `at` and `slug` let a click on it (static/navigator.js) move the list to it."""
+    key events; `at` lets a click on it (static/navigator.js) move the list to it."""
     marks = []
     for item in items:
         start = _midpoint(item.start_date, item.date_precision)
@@ -49,7 +49,6 @@ def marks(items: list[Mark], span: Span) -> list[dict]:
                 "top": PLOT_HEIGHT - height,
                 "class": "mark mark-key" if item.importance == 1 else "mark",
                 "at": partial_iso(item.start_date, item.date_precision),
-                "slug": item.slug,
             }
         )
     return marks

@@ -189,7 +189,7 @@ def test_one_click_on_its_mark_brings_the_tianjin_meeting_into_view(browser, shi
     try:
         page = context.new_page()
         page.goto("/?country=IN&country=CN")
-        mark = page.locator("#navigator line[data-slug='2025-08-31-modi-xi-tianjin-meeting']").bounding_box()
+        mark = page.locator("#navigator path[data-at='2025-08-31']").first.bounding_box()
         page.mouse.click(mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] - 4)
         expect(page.locator("[id='2025-08-31-modi-xi-tianjin-meeting']")).to_be_in_viewport()
         expect(page).to_have_url(re.compile(r"country=IN&country=CN&at=2025-08"))
