@@ -58,6 +58,12 @@ def test_the_whole_range_is_cut_into_decades_each_a_link_to_the_list_there(share
     assert html.select_one("#navigator-heading").get_text() == "Events, 1960–2029, by decade"
 
 
+def test_newest_first_a_period_moves_the_list_to_its_end(shared_client):
+    periods = periods_of(soup(shared_client.get("/?country=IN&country=CN&order=desc")))
+    assert periods["2020s"]["href"] == "/?country=IN&country=CN&order=desc&at=2029"
+    assert periods["1960s"]["href"] == "/?country=IN&country=CN&order=desc&at=1969"
+
+
 def test_a_span_is_cut_into_the_shortest_round_periods_that_give_at_most_twelve():
     assert shown_span(years(2015, 2025), WHOLE) == (years(2015, 2025), 12)
     assert shown_span(years(2002, 2025), WHOLE) == (years(2002, 2025), 24)

@@ -61,7 +61,7 @@ class NavPeriod:
     width: float
     href: str  # the list at the period's start, this span kept
     zoom_href: str  # the span zoomed in around it
-    at_text: str  # the period's start as `at=` writes it: a year for periods of years
+    at_text: str  # the period's start as `at=` writes it (a year for periods of years)
     current: bool = False  # holds the first event the list shows
 
 
@@ -146,7 +146,7 @@ def navigator(
 
     in_span = [row for row in counts if span.first <= row.number <= span.last]
     events = sum(row.events for row in in_span if length >= 12 or row.date_precision != Precision.year.value)
-    periods = _periods(span, length, in_span, link)
+    periods = _periods(span, length, in_span, link, timeline_filter.order == "desc")
     if shown is not None:
         for period in periods:
             period.current = period.first <= month_number(shown[0]) <= period.last
@@ -195,7 +195,13 @@ def _whole_span(counts: tuple[MonthCount, ...], timeline_filter: TimelineFilter)
     return Span(first, max(first, last))
 
 
-def _periods(span: Span, length: int, rows: list[MonthCount], link: LinkTo) -> list[NavPeriod]:
+def _periods(span: Span, length: int, rows: list[MonthCount], link: LinkTo, newest_first: bool) -> list[NavPeriod]:
+    """The span's periods with their counts; each links to the list where it begins in the list's
+    order: its first month oldest first, its last newest first."""
+
+    def written(month: int) -> str:
+        return f"{month // 12:04d}" if length >= 12 else f"{month_start(month):%Y-%m}"
+
     periods = []
     for first in range(span.first, span.last + 1, length):
         last = first + length - 1
@@ -216,10 +222,10 @@ def _periods(span: Span, length: int, rows: list[MonthCount], link: LinkTo) -> l
             width=length / span.months * PLOT_WIDTH,
             href="",
             zoom_href=link(None, zoomed_in(span, first + length // 2)),
-            at_text=f"{first // 12:04d}" if length >= 12 else f"{month_start(first):%Y-%m}",
+            at_text=written(first),
         )
         period.name = _period_name(period)
-        period.href = link(period.at_text, span)
+        period.href = link(written(last) if newest_first else written(first), span)
         periods.append(period)
     return periods
 
