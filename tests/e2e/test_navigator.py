@@ -221,3 +221,34 @@ def test_at_most_fifteen_tab_presses_reach_the_first_event(browser, shipped_data
         expect(page).to_have_url(re.compile(f"/events/{second}$"))
     finally:
         context.close()
+
+
+def test_on_a_phone_a_pinch_zooms_and_a_swipe_pans(open_page):
+    page = open_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    page.goto("/?country=IN&country=CN")
+    touches = page.context.new_cdp_session(page)
+    box = page.locator("svg.navigator-axis").bounding_box()
+    y = box["y"] + box["height"] / 2
+    middle_of_2020 = box["x"] + box["width"] * 0.95 * (60.5 / 70)
+
+    def touch(kind: str, xs: list[float]) -> None:
+        points = [{"x": x, "y": y, "id": number} for number, x in enumerate(xs)]
+        touches.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    # Two fingers spread around 2020, to four times their distance.
+    touch("touchStart", [middle_of_2020 - 20, middle_of_2020 + 20])
+    for step in range(1, 11):
+        touch("touchMove", [middle_of_2020 - 20 - step * 6, middle_of_2020 + 20 + step * 6])
+    touch("touchEnd", [])
+    expect(page).to_have_url(re.compile(r"span="))
+    found = re.search(r"span=([0-9]{4})[0-9-]*\.\.([0-9]{4})", page.url)
+    first, last = int(found[1]), int(found[2])
+    assert first <= 2020 <= last and last - first < 35
+
+    # One finger to the right: earlier years.
+    touch("touchStart", [box["x"] + 100])
+    for step in range(1, 11):
+        touch("touchMove", [box["x"] + 100 + step * 15])
+    touch("touchEnd", [])
+    expect(page).not_to_have_url(re.compile(f"span={first}"))
+    assert int(re.search(r"span=([0-9]{4})", page.url)[1]) < first
