@@ -108,6 +108,36 @@ class Navigator:
 LinkTo = Callable[[str | None, "Span"], str]
 
 
+@dataclass
+class _Links:
+    """The links a view's navigator makes: to the timeline with the list at a position and the axis
+    at a span (shown as shown_span rounds it; none for the whole range), and to the view narrowed."""
+
+    timeline_filter: TimelineFilter
+    whole: Span
+    at: str | None  # where the list is now: the zoom and pan steps keep it there
+
+    def __call__(self, position: str | None, wanted: Span) -> str:
+        return timeline_url(self.timeline_filter, at=position or self.at, span=self.span_param(wanted))
+
+    def span_param(self, wanted: Span) -> str | None:
+        shown, _ = shown_span(wanted, self.whole)
+        return None if shown == shown_span(self.whole, self.whole)[0] else shown.text
+
+    def narrowed(self, span: Span) -> str | None:
+        if self.span_param(span) is None:
+            return None
+        first_text, last_text = span.text.split("..")
+        view = self.timeline_filter
+        narrowed = view.replace(
+            from_text=first_text,
+            date_from=max(span.start, view.date_from or span.start),
+            to_text=last_text,
+            date_to=min(span.end, view.date_to or span.end),
+        )
+        return timeline_url(narrowed)
+
+
 def navigator(
     session: Session,
     timeline_filter: TimelineFilter,
@@ -120,51 +150,25 @@ def navigator(
     first and last date of the events the list shows, which its zoom and pan steps keep at `at`;
     `zoomable` False leaves out those steps (on a page without the list). None when the view has no
     events to place."""
-
     counts = queries.month_counts(session, timeline_filter)
     if not counts:
         return None
     whole = _whole_span(counts, timeline_filter)
     span, length = shown_span(whole if requested is None else span_of(*requested), whole)
-    whole_shown, _ = shown_span(whole, whole)
-
-    def link(position: str | None, wanted: Span) -> str:
-        """The timeline at `position` (or where the list is now), with the navigator at `wanted`."""
-        shown, _ = shown_span(wanted, whole)
-        span_text = None if shown == whole_shown else shown.text
-        return timeline_url(timeline_filter, at=position or at, span=span_text)
-
-    def narrow(span: Span) -> str:
-        first_text, last_text = span.text.split("..")
-        narrowed = timeline_filter.replace(
-            from_text=first_text,
-            date_from=max(span.start, timeline_filter.date_from or span.start),
-            to_text=last_text,
-            date_to=min(span.end, timeline_filter.date_to or span.end),
-        )
-        return timeline_url(narrowed)
-
+    link = _Links(timeline_filter, whole, at)
     in_span = [row for row in counts if span.first <= row.number <= span.last]
-    events = sum(row.events for row in in_span if length >= 12 or row.date_precision != Precision.year.value)
     periods = _periods(span, length, in_span, link, timeline_filter.order == "desc")
-    if shown is not None:
-        for period in periods:
-            period.current = period.first <= month_number(shown[0]) <= period.last
-    marks = (
-        layers.marks(queries.marks(session, timeline_filter, span.start, span.end, MAX_MARKS), span)
-        if events <= MAX_MARKS
-        else []
-    )
+    _mark_current(periods, shown)
+    marks = []
+    if sum(period.events for period in periods) <= MAX_MARKS:
+        marks = layers.marks(queries.marks(session, timeline_filter, span.start, span.end, MAX_MARKS), span)
     by_month = span.months <= MONTHLY_UP_TO
     fine = queries.periods_between(counts, span.first, span.last, by_month)
     bands = layers.bands(queries.eras(session, timeline_filter), span)
     era_rows = max((band["row"] for band in bands), default=-1) + 1
-    plot_top = era_rows * ERA_ROW_HEIGHT + (4 if bands else 8)
-    left_out = sum(row.events for row in counts) - sum(period.events for period in periods)
-    year_dated = 0 if length >= 12 else sum(row.events for row in in_span if row.date_precision == Precision.year.value)
     return Navigator(
         span=span,
-        span_param="" if span == whole_shown else span.text,
+        span_param=link.span_param(span) or "",
         whole=whole,
         periods=periods,
         marks=marks,
@@ -173,14 +177,14 @@ def navigator(
         bands=bands,
         ticks=layers.ticks(periods, length),
         controls=_controls(span, whole, link) if zoomable else [],
-        narrow_href=None if span == whole_shown else narrow(span),
+        narrow_href=link.narrowed(span),
         title=_title(span, length),
         description=_description(periods, marks, length, bands),
-        note=_note(left_out, year_dated),
+        note=_note(counts, in_span, periods, length),
         here=layers.here(shown, span),
         table=[period for period in fine if period.events],
         table_unit="month" if by_month else "year",
-        plot_top=plot_top,
+        plot_top=era_rows * ERA_ROW_HEIGHT + (4 if bands else 8),
     )
 
 
@@ -305,9 +309,17 @@ def _description(periods: list[NavPeriod], marks: list[dict], length: int, bands
     return " ".join(parts)
 
 
-def _note(left_out: int, year_dated: int) -> str:
+def _mark_current(periods: list[NavPeriod], shown: tuple[date, date] | None) -> None:
+    """The period that holds the first event the list shows is the current one."""
+    for period in periods:
+        period.current = shown is not None and period.first <= month_number(shown[0]) <= period.last
+
+
+def _note(counts: tuple[MonthCount, ...], in_span: list[MonthCount], periods: list[NavPeriod], length: int) -> str:
     """What the periods leave out: events outside the span, and (in periods of months) those dated
     only to a year."""
+    left_out = sum(row.events for row in counts) - sum(period.events for period in periods)
+    year_dated = length < 12 and any(row.date_precision == Precision.year.value for row in in_span)
     if left_out <= 0:
         return ""
     one = left_out == 1
