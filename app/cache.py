@@ -6,7 +6,8 @@ from the data is kept under a key that holds its database and that version: once
 on, the old keys are never asked for again, and they leave as the least recently used. Nothing else
 invalidates a cache, and nothing needs to.
 
-- `results`: counts, facets, eras, overviews, word frequencies and country pairs, by filter;
+- `results`: counts, facets, eras, events per month (the navigator and the list's counts either way
+  sum them), the list's counts within a year, word frequencies and country pairs, by filter;
   2,048 entries. Values are data, never rendered HTML.
 - `stats`: what the planner knows of the data (events per country and topic, names); 4 versions.
   A session also keeps the one it read in `session.info`, so a request reads the version once.
