@@ -11,7 +11,9 @@
   var GESTURE_IDLE_MS = 700;
   var WHEEL_DELAY_MS = 180;
   var DRAG_PX = 6;
-  var MARK_PX = 6; // how near a click must be to an event's mark to move the list to that event
+  var MARK_PX = 4; // how near a mouse click must be to an event's mark to move the list to that event
+  var SCROLL = "navigator-scroll:";
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   function navigator() { return document.getElementById("navigator"); }
   function live() { var nav = navigator(); return nav && nav.querySelector(".navigator-controls") ? nav : null; }
@@ -68,7 +70,14 @@
     htmx.ajax("GET", url, { target: "#" + target, swap: "outerHTML" }).then(function () {
       if (pending !== url) return;
       url = shownUrl(url);
-      if (history === "push") window.history.pushState({ htmx: true }, "", url);
+      if (url === window.location.pathname + window.location.search) history = "replace";
+      if (history === "push") {
+        // The entry left behind is one htmx restores on Back (the page's first is not marked yet),
+        // and it comes back scrolled where it was.
+        if (!window.history.state) window.history.replaceState({ htmx: true }, "", window.location.href);
+        sessionStorage.setItem(SCROLL + window.location.pathname + window.location.search, String(window.scrollY));
+        window.history.pushState({ htmx: true }, "", url);
+      }
       else if (history === "replace") window.history.replaceState({ htmx: true }, "", url);
       setUp();
       if (focus) focus();
@@ -159,10 +168,10 @@
       case "PageUp": step(nav, "ArrowLeft", period ? focusPeriod("first") : focusControl("ArrowLeft")); break;
       case "PageDown": step(nav, "ArrowRight", period ? focusPeriod("first") : focusControl("ArrowRight")); break;
       case "+": case "=":
-        if (period) load(period.getAttribute("data-zoom"), "navigator", "push", focusPeriod(period.getAttribute("data-first")));
+        if (period) load(period.getAttribute("data-zoom"), "navigator", "push", focusMonth(begins(period)));
         else step(nav, "+", focusControl("+"));
         break;
-      case "-": case "_": step(nav, "-", period ? focusPeriod() : focusControl("-")); break;
+      case "-": case "_": step(nav, "-", period ? focusMonth(begins(period)) : focusControl("-")); break;
       case "0": step(nav, "0", period ? focusPeriod() : focusControl("0")); break;
       default: return;
     }
@@ -193,7 +202,23 @@
     };
   }
 
+  // The date of the mark a click would go to, above it: a click near a mark goes to its event.
+  function labelMark(nav, mark) {
+    var label = nav && nav.querySelector("#navigator-mark-label");
+    if (!label) return;
+    if (!mark) { label.setAttribute("visibility", "hidden"); return; }
+    var at = mark.getAttribute("data-at");
+    var parts = [at.length >= 10 ? String(Number(at.slice(8, 10))) : "", at.length >= 7 ? MONTHS[Number(at.slice(5, 7)) - 1] : "", at.slice(0, 4)];
+    var axis = nav.querySelector(".navigator-axis").getBoundingClientRect();
+    var box = mark.getBoundingClientRect();
+    label.textContent = parts.filter(Boolean).join(" ");
+    label.setAttribute("x", String(box.left + box.width / 2 - axis.left));
+    label.removeAttribute("visibility");
+  }
+
   var highlighted = null;
+  var lastPointer = "mouse";
+  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType; }, true);
   document.addEventListener("pointermove", function (event) {
     if (event.pointerType !== "mouse") return;
     var nav = live();
@@ -203,6 +228,7 @@
     if (highlighted) highlighted.classList.remove("mark-near");
     if (mark) mark.classList.add("mark-near");
     highlighted = mark;
+    labelMark(nav, mark);
   });
 
   // A period moves the list there (or, clicked on an event's mark, to that event); a control steps
@@ -216,7 +242,7 @@
     if (suppressClick && period) { suppressClick = false; event.preventDefault(); return; }
     if (period && document.getElementById("results")) {
       event.preventDefault();
-      var mark = event.detail > 0 ? markNear(nav, event.clientX) : null;
+      var mark = event.detail > 0 && lastPointer === "mouse" ? markNear(nav, event.clientX) : null;
       if (mark) {
         var url = new URL(period.getAttribute("href"), window.location.href);
         url.searchParams.set("at", mark.getAttribute("data-at"));
@@ -233,10 +259,11 @@
   // Wheel and pinch zoom around the pointer; drag and horizontal wheel pan. A gesture is one entry
   // in the history: its first load pushes, the rest replace.
   var gesture = null;
+  // A gesture goes on across the swaps it causes, from the span it asked for, until it pauses.
   function gestureSpan(nav) {
-    if (!gesture || gesture.nav !== nav) {
+    if (!gesture) {
       var span = spanOf(nav);
-      gesture = { nav: nav, first: span.first, months: span.last - span.first + 1, pushed: false, timer: null, idle: null };
+      gesture = { first: span.first, months: span.last - span.first + 1, pushed: false, timer: null, idle: null };
     }
     return gesture;
   }
@@ -276,9 +303,11 @@
     var nav = live();
     var axis = event.target.closest && event.target.closest(".navigator-axis");
     if (!nav || !axis) return;
+    var across = Math.abs(event.deltaX) > Math.abs(event.deltaY) || event.shiftKey;
+    // Zoomed out all the way, the wheel scrolls the page rather than stop at the chart.
+    if (!across && event.deltaY > 0 && !gesture && !control(nav, "-")) return;
     event.preventDefault();
     var scale = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? 400 : 1;
-    var across = Math.abs(event.deltaX) > Math.abs(event.deltaY) || event.shiftKey;
     if (across) {
       var width = axis.getBoundingClientRect().width * PLOT_SHARE;
       panBy(nav, ((event.shiftKey ? event.deltaY : event.deltaX) * scale) / width);
@@ -391,7 +420,11 @@
   window.addEventListener("scroll", onScroll, { passive: true });
   window.addEventListener("resize", onScroll);
   document.addEventListener("htmx:afterSettle", setUp);
-  document.addEventListener("htmx:historyRestore", setUp);
+  document.addEventListener("htmx:historyRestore", function () {
+    setUp();
+    var kept = sessionStorage.getItem(SCROLL + window.location.pathname + window.location.search);
+    if (kept !== null) window.scrollTo(0, Number(kept));
+  });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
   else setUp();
 })();

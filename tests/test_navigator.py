@@ -82,9 +82,12 @@ def test_zooming_in_halves_the_span_around_a_month_and_stops_at_six_months():
 
 def test_the_controls_zoom_and_pan_by_half_the_span_and_stop_at_the_ends(shared_client):
     whole = controls_of(soup(shared_client.get("/?country=IN&country=CN")))
-    assert whole["Zoom in"] == "/?country=IN&country=CN&span=1975..2014"
+    # Zooming in keeps where the list is (its first event, October 1962) in view.
+    assert whole["Zoom in"] == "/?country=IN&country=CN&span=1960..1994"
     assert whole["Zoom out"] is None and whole["Earlier"] is None and whole["Later"] is None
-    assert whole["Whole range"] is None and "Only this period" not in whole
+    assert whole["Whole range"] is None and whole["Only this period"] is None
+    at_2020 = controls_of(soup(shared_client.get("/?country=IN&country=CN&at=2020")))
+    assert at_2020["Zoom in"] == "/?country=IN&country=CN&at=2020&span=1995..2029"
 
     middle = controls_of(soup(shared_client.get("/?country=IN&country=CN&span=1990..2009")))
     assert middle["Earlier"] == "/?country=IN&country=CN&span=1980..1999"

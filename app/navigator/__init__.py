@@ -176,7 +176,7 @@ def navigator(
         tone_path=layers.tone_path(fine, span),
         bands=bands,
         ticks=layers.ticks(periods, length),
-        controls=_controls(span, whole, link) if zoomable else [],
+        controls=_controls(span, whole, link, shown) if zoomable else [],
         narrow_href=link.narrowed(span),
         title=_title(span, length),
         description=_description(periods, marks, length, bands),
@@ -255,11 +255,14 @@ def _period_name(period: NavPeriod) -> str:
     return f"{period.label}: {events}, average tone {average_tone(tone)} ({TONE_LABELS[nearest]})"
 
 
-def _controls(span: Span, whole: Span, link: LinkTo) -> list[Control]:
+def _controls(span: Span, whole: Span, link: LinkTo, shown: tuple[date, date] | None) -> list[Control]:
+    """Zoom in around where the list is (or the middle of the span), out around the middle; pan by half."""
     middle = span.first + span.months // 2
+    listed = month_number(shown[0]) if shown else None
+    zoom_middle = listed if listed is not None and span.first <= listed <= span.last else middle
     half = max(1, span.months // 2)
     # Unbounded here: the links' spans are kept within the range as they are shown (shown_span).
-    zoom_in = zoomed_in(span, middle)
+    zoom_in = zoomed_in(span, zoom_middle)
     zoom_out = Span(middle - span.months, middle + span.months - 1)
     earlier = Span(span.first - half, span.last - half)
     later = Span(span.first + half, span.last + half)
