@@ -15,7 +15,6 @@ which are cached per filter, so a zoom or a pan costs no new count; only the mar
 only when there are few.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -102,10 +101,6 @@ class Navigator:
     @property
     def zero_y(self) -> float:
         return layers.tone_y(0)
-
-
-# How the navigator links to a view: the list at `at` (a partial date), the axis at `span`.
-LinkTo = Callable[[str | None, "Span"], str]
 
 
 @dataclass
@@ -199,7 +194,7 @@ def _whole_span(counts: tuple[MonthCount, ...], timeline_filter: TimelineFilter)
     return Span(first, max(first, last))
 
 
-def _periods(span: Span, length: int, rows: list[MonthCount], link: LinkTo, newest_first: bool) -> list[NavPeriod]:
+def _periods(span: Span, length: int, rows: list[MonthCount], link: _Links, newest_first: bool) -> list[NavPeriod]:
     """The span's periods with their counts; each links to the list where it begins in the list's
     order: its first month oldest first, its last newest first."""
 
@@ -255,7 +250,7 @@ def _period_name(period: NavPeriod) -> str:
     return f"{period.label}: {events}, average tone {average_tone(tone)} ({TONE_LABELS[nearest]})"
 
 
-def _controls(span: Span, whole: Span, link: LinkTo, shown: tuple[date, date] | None) -> list[Control]:
+def _controls(span: Span, whole: Span, link: _Links, shown: tuple[date, date] | None) -> list[Control]:
     """Zoom in around where the list is (or the middle of the span), out around the middle; pan by half."""
     middle = span.first + span.months // 2
     listed = month_number(shown[0]) if shown else None
