@@ -116,6 +116,22 @@
     };
   }
 
+  // After a click or a tap on a period: the axis keeps focus, and the list comes into view if it
+  // starts below the screen (on a phone the navigator fills it).
+  function showList(first) {
+    var focus = focusPeriod(first);
+    return function () {
+      var nav = navigator();
+      var scrolled = window.scrollY;
+      focus();
+      window.scrollTo(0, scrolled);
+      var card = document.querySelector("#timeline li.event");
+      if (nav && card && card.getBoundingClientRect().top > window.innerHeight - 120) {
+        card.scrollIntoView({ block: "start" });
+      }
+    };
+  }
+
   function focusControl(key) {
     return function () {
       var nav = navigator();
@@ -249,7 +265,8 @@
         load(url.pathname + url.search, "results", "push", focusEvent(mark.getAttribute("data-at")));
         return;
       }
-      load(period.getAttribute("href"), "results", "push", focusPeriod(period.getAttribute("data-first")));
+      var first = period.getAttribute("data-first");
+      load(period.getAttribute("href"), "results", "push", event.detail > 0 ? showList(first) : focusPeriod(first));
     } else if (tool) {
       event.preventDefault();
       load(tool.getAttribute("href"), "navigator", "push", focusControl(tool.getAttribute("data-key")));
