@@ -257,3 +257,12 @@ def test_on_a_phone_a_pinch_zooms_and_a_swipe_pans(open_page):
     touch("touchEnd", [])
     expect(page).not_to_have_url(re.compile(f"span={first}"))
     assert int(re.search(r"span=([0-9]{4})", page.url)[1]) < first
+
+
+def test_on_a_phone_tapping_a_period_brings_its_events_into_view(open_page, app_url):
+    page = open_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    page.goto("/?country=IN&country=CN")
+    period(page, "2020s").tap()
+    expect(page).to_have_url(f"{app_url}/?country=IN&country=CN&at=2020")
+    expect(page.locator("#results li.event").first).to_be_in_viewport()
+    expect(page.locator("#results li.event").first).to_have_attribute("data-date", re.compile("^2020"))
