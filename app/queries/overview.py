@@ -83,14 +83,11 @@ def _month_span(number: int) -> tuple[str, date, date]:
 
 
 class Mark(NamedTuple):
-    """An event as the navigator marks it on its axis."""
+    """An event as the navigator marks it on its axis: where, how long, how important."""
 
-    slug: str
-    title: str
     start_date: date
     date_precision: Precision
     end_date: date | None
-    end_precision: Precision | None
     importance: int
 
 
@@ -103,15 +100,4 @@ def marks(session: Session, timeline_filter: TimelineFilter, first: date, last: 
     columns = [event.c[name] for name in Mark._fields]
     statement = filtered(session, select(*columns).select_from(event), within, limit)
     rows = session.execute(statement.order_by(event.c.start_date, event.c.id).limit(limit)).all()
-    return [
-        Mark(
-            row.slug,
-            row.title,
-            row.start_date,
-            Precision(row.date_precision),
-            row.end_date,
-            Precision(row.end_precision) if row.end_precision else None,
-            row.importance,
-        )
-        for row in rows
-    ]
+    return [Mark(row.start_date, Precision(row.date_precision), row.end_date, row.importance) for row in rows]

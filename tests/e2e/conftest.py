@@ -103,6 +103,12 @@ def page(open_page) -> Page:
     return open_page()
 
 
+@pytest.fixture
+def no_js_page(open_page) -> Page:
+    """A tab with JavaScript off: what the server alone gives."""
+    return open_page(java_script_enabled=False)
+
+
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     scripts = sorted(AXE_FOLDER.glob("axe-*.min.js"))

@@ -114,11 +114,6 @@ def test_a_drag_pans_to_earlier_years(page):
     assert "at=" not in page.url
 
 
-@pytest.fixture
-def no_js_page(open_page):
-    return open_page(java_script_enabled=False)
-
-
 def test_without_javascript_every_step_and_period_is_a_link(no_js_page, app_url):
     page = no_js_page
     page.goto("/?country=IN&country=CN")

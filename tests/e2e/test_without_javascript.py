@@ -1,14 +1,8 @@
 """Without JavaScript the same form submits, and the server renders the same results."""
 
-import pytest
 from playwright.sync_api import expect
 
 from .helpers import INDIA_BORDER, checkbox, heading, shown_events
-
-
-@pytest.fixture
-def no_js_page(open_page):
-    return open_page(java_script_enabled=False)
 
 
 def test_filters_work_by_submitting_the_form(no_js_page, app_url):
