@@ -16,6 +16,7 @@ import io
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import socket
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +64,7 @@ class SizeResults:
     export_rows: int = 0
     overview_ms: dict[str, float] = field(default_factory=dict)
     navigator_steps_ms: list[float] = field(default_factory=list)
+    new_views_ms: dict[str, list[float]] = field(default_factory=dict)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,6 +151,7 @@ def measure_size(size: int, args, first_visit: dict[str, int]) -> SizeResults:
         for name, path in (("page", HEADLINE), ("rare", RARE), ("common", COMMON), ("search", COMMON_WORD)):
             results.cold_ms[name] = server.time_first_request(path)
         results.navigator_steps_ms = navigator_steps(server)
+        results.new_views_ms = first_visits_to_new_views(server)
         plan = [
             ("page-32", HEADLINE, {}, 32),
             ("fragment-32", HEADLINE, FRAGMENT_HEADERS, 32),
@@ -194,6 +198,48 @@ OVERVIEW_VIEWS = {"page": HEADLINE, "common": COMMON, "all": "/"}
 NAVIGATOR_VIEWS = ["/", HEADLINE, RARE, COMMON, COMMON_WORD]
 NAVIGATOR_CONTROL = re.compile(r'class="control" href="([^"]+)" data-key')
 NAVIGATOR_PERIOD = re.compile(r'class="period" href="([^"]+)" aria-label="[^"]*" data-zoom="([^"]+)"')
+
+
+NEW_VIEWS = 40
+NEW_VIEW_COUNTRIES = ["IN", "CN", "US", "PK", "RU", "JP", "BT", "NP", "BD", "LK"]
+NEW_VIEW_TOPICS = ["border", "diplomacy", "trade", "security", "multilateral", "technology", "water"]
+NEW_VIEW_WORDS = ["talks", "border", "trade", "summit", "visas", "flights", "investment"]
+
+
+def new_views(count: int, seed: int) -> list[str]:
+    """Views nobody has asked for, drawn with a fixed seed (issue 19): 1–3 countries, 0–2 topics,
+    sometimes a date range, sometimes a word."""
+    rng = random.Random(seed)
+    views = set()
+    while len(views) < count:
+        query = [("country", code) for code in rng.sample(NEW_VIEW_COUNTRIES, rng.randint(1, 3))]
+        query += [("topic", slug) for slug in rng.sample(NEW_VIEW_TOPICS, rng.randint(0, 2))]
+        if rng.random() < 0.5:
+            first = rng.randint(1950, 2020)
+            query += [("from", str(first)), ("to", str(min(2025, first + rng.randint(0, 20))))]
+        if rng.random() < 0.3:
+            query.append(("q", rng.choice(NEW_VIEW_WORDS)))
+        views.add("/?" + urllib.parse.urlencode(query))
+    return sorted(views)
+
+
+def first_visits_to_new_views(server: "Server") -> dict[str, list[float]]:
+    """Milliseconds of the first request to 40 views nobody asked for before, as a whole page and
+    (40 others) as the htmx results a ticked box asks for."""
+    timings: dict[str, list[float]] = {"page": [], "fragment": []}
+    pages, fragments = new_views(NEW_VIEWS, seed=19), new_views(2 * NEW_VIEWS, seed=20)[NEW_VIEWS:]
+    for name, views, headers in (("page", pages, {}), ("fragment", fragments, FRAGMENT_HEADERS)):
+        for view in views:
+            started = time.perf_counter()
+            server.get(view, headers)
+            timings[name].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def percentiles(timings: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and max of a list of timings."""
+    ordered = sorted(timings)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], ordered[-1]
 
 
 def navigator_steps(server: "Server") -> list[float]:
@@ -593,10 +639,21 @@ def write_results(results, datasette, format_rates, first_visit, args, postgres=
         "|---|---|---|---|---|",
     ]
     for size, result in results.items():
-        steps = sorted(result.navigator_steps_ms)
-        p95 = steps[min(len(steps) - 1, int(len(steps) * 0.95))]
-        median = statistics.median(steps)
-        lines.append(f"| {size:,} | {len(steps)} | {median:.0f} ms | {p95:.0f} ms | {steps[-1]:.0f} ms |")
+        median, p95, most = percentiles(result.navigator_steps_ms)
+        lines.append(
+            f"| {size:,} | {len(result.navigator_steps_ms)} | {median:.0f} ms | {p95:.0f} ms | {most:.0f} ms |"
+        )
+    lines += [
+        "",
+        f"## First visit to {NEW_VIEWS} new views (fixed seed; targets p50 ≤ 30 ms, p95 ≤ 100 ms, max ≤ 250 ms)",
+        "",
+        "| events | request | p50 | p95 | max |",
+        "|---|---|---|---|---|",
+    ]
+    for size, result in results.items():
+        for name, timings in result.new_views_ms.items():
+            median, p95, most = percentiles(timings)
+            lines.append(f"| {size:,} | {name} | {median:.0f} ms | {p95:.0f} ms | {most:.0f} ms |")
     lines += [
         "",
         "## Ingest and memory",
