@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
-from .harness import create_database, launch_chromium, serve
+from .harness import create_database, fetched_asset, launch_chromium, serve
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
 REFERENCE = TESTS_DIR / "fixtures" / "reference.yaml"
@@ -111,11 +111,4 @@ def no_js_page(open_page) -> Page:
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    scripts = sorted(AXE_FOLDER.glob("axe-*.min.js"))
-    if not scripts:
-        pytest.fail(
-            f"axe-core is missing from {AXE_FOLDER}: run `make test-assets` (or `make test`), "
-            "which fetches it from the npm registry.",
-            pytrace=False,
-        )
-    return scripts[-1].read_text(encoding="utf-8")
+    return fetched_asset(AXE_FOLDER, "axe-*.min.js", "axe-core").read_text(encoding="utf-8")

@@ -7,13 +7,16 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Error, Playwright
 
 from app.db import make_engine
@@ -107,3 +110,28 @@ def launch_chromium(playwright: Playwright) -> Browser:
         return playwright.chromium.launch(args=CHROMIUM_ARGS)
     except Error as error:
         raise RuntimeError(f"{HOW_TO_INSTALL_CHROMIUM}\n\nPlaywright said: {error.message}") from error
+
+
+@contextmanager
+def second_site(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """Another site on a free loopback port, answered by `handler` on a thread of its own; yields the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def fetched_asset(folder: Path, pattern: str, name: str) -> Path:
+    """The newest file a test needs from the npm registry (fetched by `make test-assets`), or a clear failure."""
+    found = sorted(folder.glob(pattern))
+    if not found:
+        pytest.fail(
+            f"{name} is missing from {folder}: run `make test-assets` (or `make test`), "
+            "which fetches it from the npm registry.",
+            pytrace=False,
+        )
+    return found[-1]

@@ -1,12 +1,12 @@
 """Another site frames the embeds, and cannot frame the pages."""
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from .harness import second_site
 from .helpers import wait_until
 
 
@@ -25,15 +25,9 @@ def host_site(app_url: str, path: str) -> Iterator[str]:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StoryPage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with second_site(StoryPage) as port:
         # `localhost` rather than 127.0.0.1: another site than the app's, as well as another origin.
-        yield f"http://localhost:{server.server_address[1]}/story.html"
-    finally:
-        server.shutdown()
-        server.server_close()
+        yield f"http://localhost:{port}/story.html"
 
 
 def framed(open_page, app_url: str, path: str):

@@ -2,16 +2,16 @@
 
 import json
 import shutil
-import threading
 import urllib.request
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import TESTS_DIR
+from .harness import fetched_asset, second_site
 
 ASSETS = TESTS_DIR / ".assets"
 SHOTS = Path("/tmp/tljs-shots")
@@ -46,25 +46,12 @@ class _QuietFiles(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def newsroom(app_url, tmp_path_factory):
     """A second origin (another port on 127.0.0.1) serving TimelineJS and a page that embeds the export."""
-    releases = sorted(ASSETS.glob("timelinejs-*/js/timeline.js"))
-    if not releases:
-        pytest.fail(
-            f"TimelineJS is missing from {ASSETS}: run `make test-assets` (or `make test`), "
-            "which fetches it from the npm registry.",
-            pytrace=False,
-        )
+    release = fetched_asset(ASSETS, "timelinejs-*/js/timeline.js", "TimelineJS")
     folder = tmp_path_factory.mktemp("newsroom")
-    shutil.copytree(releases[-1].parents[1], folder / "timelinejs")
+    shutil.copytree(release.parents[1], folder / "timelinejs")
     (folder / "index.html").write_text(NEWSROOM_PAGE.replace("EXPORT_URL", app_url + EXPORT), encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietFiles, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with second_site(partial(_QuietFiles, directory=str(folder))) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
