@@ -6,9 +6,11 @@ from the data is kept under a key that holds its database and that version: once
 on, the old keys are never asked for again, and they leave as the least recently used. Nothing else
 invalidates a cache, and nothing needs to.
 
-- `results`: counts, facets, eras, events per month (the navigator and the list's counts either way
-  sum them), the list's counts within a year, word frequencies and country pairs, by filter;
-  2,048 entries. Values are data, never rendered HTML.
+- `event_index`: the count index (app/queries/event_index.py), from which every count, facet and
+  month count of a view is computed on each request; 2 versions. It is built once per version: a
+  thread that asks while another builds it waits for that build.
+- `results`: eras, the events a word search matches (as the count index's bitmaps) and country
+  pairs, by filter; 2,048 entries. Values are data, never rendered HTML.
 - `stats`: what the planner knows of the data (events per country and topic, names); 4 versions.
   A session also keeps the one it read in `session.info`, so a request reads the version once.
 - `openapi`: /openapi.json with the known countries and topics; 4 versions.
@@ -43,11 +45,13 @@ HEADER_OVERHEAD_BYTES = 64
 class VersionedCache:
     """Values by a key that starts with the database and the data version, least recently used out
     first. Worker threads share it: a lock guards the cache, and a value is computed outside it (two
-    threads may compute the same value once; both get it)."""
+    threads may compute the same value once; both get it), or with `one_build` under a second lock,
+    for values too costly to compute twice."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, one_build: bool = False):
         self.entries: LRUCache = LRUCache(maxsize=size)
         self.lock = threading.Lock()
+        self.build_lock = threading.Lock() if one_build else None
 
     def get(self, database: str, version: int, key: Hashable, compute: Callable[[], T]) -> T:
         """The value kept for `key` in this database at this data version, computed if there is none."""
@@ -55,7 +59,15 @@ class VersionedCache:
         with self.lock:
             if key in self.entries:
                 return self.entries[key]
-        value = compute()
+        if self.build_lock is None:
+            return self._put(key, compute())
+        with self.build_lock:
+            with self.lock:
+                if key in self.entries:
+                    return self.entries[key]
+            return self._put(key, compute())
+
+    def _put(self, key: Hashable, value: T) -> T:
         with self.lock:
             self.entries[key] = value
         return value
@@ -67,6 +79,7 @@ def current_version(connection: Connection) -> tuple[int, datetime]:
     return (row.version, row.changed_at) if row else (0, datetime(1970, 1, 1))
 
 
+event_index = VersionedCache(2, one_build=True)
 results = VersionedCache(2048)
 stats = VersionedCache(4)
 openapi = VersionedCache(4)

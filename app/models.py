@@ -86,8 +86,8 @@ class Event(EventBase, table=True):
     __table_args__ = (
         # Keyset pages walk (start_date, id) in either direction.
         Index("ix_event_start_date_id", "start_date", "id"),
-        # The overview groups events by month with their tone: from this index, without reading rows.
-        Index("ix_event_overview", "start_date", "date_precision", "tone"),
+        # The event index reads these of every event, from this index without reading rows.
+        Index("ix_event_places", "start_date", "last_date", "date_precision", "tone", "importance"),
         CheckConstraint("date_precision IN ('day', 'month', 'year')", name="ck_event_date_precision"),
         _bounds_check("tone"),
         _bounds_check("importance"),
@@ -95,7 +95,7 @@ class Event(EventBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     # Last day the event covers (end of its span or of its start's period): date filters test overlap.
-    last_date: date = Field(index=True)
+    last_date: date
     created_at: datetime = Field(default_factory=utc_now, sa_type=DateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=DateTime)
     # The event's statements as one text, written by ingest: full-text search indexes it with the

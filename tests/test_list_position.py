@@ -6,15 +6,11 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from app import queries
 from app.config import Settings
 from app.elapsed import elapsed_marks, months_between
-from app.filters import Cursor, FilterParams, parse_filter
 from app.main import create_app
 from app.models import Precision
-from app.queries.window import count_in_year_statement
 from tests.test_filters import ALL
 
 PAGE = 3
@@ -261,17 +257,6 @@ def test_earlier_events_that_run_into_a_month_on_screen_take_its_heading_up():
 )
 def test_months_between_counts_whole_months(earlier, later, months):
     assert months_between(earlier, later) == months
-
-
-def test_counting_the_events_before_a_position_in_its_year_walks_that_year_of_the_date_index(shared_engine):
-    with Session(shared_engine) as session:
-        if session.get_bind().dialect.name != "sqlite":
-            pytest.skip("the reference data is too small for PostgreSQL's planner to prefer an index")
-        timeline_filter = parse_filter(FilterParams(), queries.stats(session))
-        statement = count_in_year_statement(session, timeline_filter, Cursor(date(2020, 6, 15), 5), 1)
-        compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-        plan = " ".join(row[-1] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
-    assert "USING COVERING INDEX ix_event_start_date_id (start_date>? AND start_date<?)" in plan
 
 
 def test_back_to_the_timeline_opens_a_view_that_holds_each_shipped_event(shipped_data_client):

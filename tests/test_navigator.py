@@ -18,6 +18,7 @@ from app.ingest import ingest
 from app.main import create_app
 from app.navigator import layers, navigator
 from app.navigator.spans import Span, shown_span, zoomed_in
+from app.queries.event_index import event_index
 from tests.conftest import FIXTURES
 
 ERAS = FIXTURES / "eras.yaml"
@@ -141,28 +142,28 @@ def test_many_events_are_bars_that_come_back_as_marks_when_zoomed_in(shared_engi
     assert len(close.marks) == 2 and close.bars == []
 
 
-def test_the_month_counts_are_one_grouped_query_and_then_cached_for_every_zoom(seeded_engine):
+def test_the_month_counts_of_any_view_are_read_from_the_event_index_without_a_query(seeded_engine):
     statements = []
     with Session(seeded_engine) as session:
         queries.stats(session)
         queries.eras(session, BILATERAL)
+        queries.month_counts(session, BILATERAL)
         connection = session.connection()
         sqlalchemy_event.listen(connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
-        queries.month_counts(session, BILATERAL.replace(topics=("border",)))
-        queries.month_counts(session, BILATERAL.replace(topics=("border",), order="desc"))
+        border = queries.month_counts(session, BILATERAL.replace(topics=("border",)))
+        queries.month_counts(session, BILATERAL.replace(topics=("trade",), order="desc"))
         navigator(session, BILATERAL.replace(topics=("border",)), (date(2010, 1, 1), date(2019, 12, 31)))
-    grouped = [statement for statement in statements if "GROUP BY" in statement]
-    assert len(grouped) == 1 and "count(" in grouped[0].lower()
+    assert border and [statement for statement in statements if "count(" in statement.lower()] == []
 
 
 def test_the_navigator_follows_the_data(seeded_engine):
     with Session(seeded_engine) as session:
-        first = queries.month_counts(session, BILATERAL)
-        assert queries.month_counts(session, BILATERAL) is first
+        first = event_index(session)
+        assert event_index(session) is first
         assert navigator(session, BILATERAL).bands == []
     ingest(seeded_engine, [ERAS])
     with Session(seeded_engine) as session:
-        assert queries.month_counts(session, BILATERAL) is not first
+        assert event_index(session) is not first
         assert navigator(session, BILATERAL).bands
 
 

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from app.filters import Cursor, PageRequest, TimelineFilter
 from app.models import SLUG_PATTERN, CountryRole
-from app.queries.planner import filtered
-from app.queries.stats import Stats, cached, stats
+from app.queries.event_index import event_index, view_matches
+from app.queries.stats import Stats, stats
 from app.queries.tables import event, event_country, event_link, event_topic, revision, source, statement
 from app.queries.views import (
     Change,
@@ -74,31 +74,15 @@ def read_events(
     """Up to `size` of the filter's events in its order: after the position `after`, from the day `at`
     on, up to the position `until` (included); `backwards`, the last `size` of them, still in order."""
     descending = (timeline_filter.order == "desc") != backwards
+    index = event_index(session)
+    bounds = index.bounds(timeline_filter.order == "desc", after, until, at)
+    ids = index.ids_between(view_matches(session, timeline_filter), size, bounds, descending)
+    if not ids:
+        return []
     order = (event.c.start_date.desc(), event.c.id.desc()) if descending else (event.c.start_date, event.c.id)
-    page_ids = filtered(session, select(event.c.id), timeline_filter, size)
-    page_ids = page_ids.where(*_position_conditions(timeline_filter.order, after, until, at))
-    page_ids = page_ids.order_by(*order).limit(size).correlate(None)
-    # The page's ids first, then their columns: selected together, SQLite would gather every
-    # match's countries and topics before sorting (1,500 of them for a rare country at 1M events).
-    rows = session.execute(select(*_EVENT_COLUMNS).where(event.c.id.in_(page_ids)).order_by(*order)).all()
+    rows = session.execute(select(*_EVENT_COLUMNS).where(event.c.id.in_(ids)).order_by(*order)).all()
     items = _with_relations(session, rows, details)
     return items[::-1] if backwards else items
-
-
-def _position_conditions(order: str, after: Cursor | None, until: Cursor | None, at: date | None) -> list:
-    """Positions in the view's order: after one (excluded), up to another (included), from a day on."""
-    position = tuple_(event.c.start_date, event.c.id)
-    conditions = []
-    descending = order == "desc"
-    if after is not None:
-        mark = tuple_(after.start_date, after.event_id)
-        conditions.append(position < mark if descending else position > mark)
-    if until is not None:
-        mark = tuple_(until.start_date, until.event_id)
-        conditions.append(position >= mark if descending else position <= mark)
-    if at is not None:
-        conditions.append(event.c.start_date <= at if descending else event.c.start_date >= at)
-    return conditions
 
 
 def iter_events(session: Session, timeline_filter: TimelineFilter, batch_size: int = 500, details: bool = False):
@@ -113,16 +97,7 @@ def iter_events(session: Session, timeline_filter: TimelineFilter, batch_size: i
 
 
 def count_events(session: Session, timeline_filter: TimelineFilter) -> int:
-    if timeline_filter.is_empty:
-        return stats(session).events
-    return cached(session, ("count", timeline_filter), lambda: _count(session, timeline_filter))
-
-
-def _count(session: Session, timeline_filter: TimelineFilter) -> int:
-    # A count reads every match whatever the plan; starting from the rarest condition reads fewest rows.
-    return session.execute(
-        filtered(session, select(func.count()).select_from(event), timeline_filter, None)
-    ).scalar_one()
+    return len(view_matches(session, timeline_filter))
 
 
 _SLUG = re.compile(SLUG_PATTERN)

@@ -1,14 +1,15 @@
 """Facet counts of a view (events per country and topic, given the other filters), and the
 dataset's figures."""
 
+from pyroaring import BitMap
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from app import sourcing
 from app.filters import TimelineFilter
-from app.queries.planner import filtered
-from app.queries.stats import cached, stats
-from app.queries.tables import event, event_country, event_topic, source, topic
+from app.queries.event_index import event_index, view_matches
+from app.queries.stats import stats
+from app.queries.tables import event, event_topic, source, topic
 from app.queries.views import DatasetStats, Facet
 
 
@@ -19,13 +20,8 @@ def country_facets(session: Session, timeline_filter: TimelineFilter) -> list[Fa
     with the current countries kept.
     """
 
-    def compute() -> list[Facet]:
-        matching = _grouped_counts(session, event_country.c.country_code, timeline_filter)
-        return [
-            Facet(code, name, total, matching.get(code, 0)) for code, name, total in country_counts(session) if total
-        ]
-
-    return cached(session, ("country facets", timeline_filter), compute)
+    matching = _matching(event_index(session).countries, view_matches(session, timeline_filter))
+    return [Facet(code, name, total, matching.get(code, 0)) for code, name, total in country_counts(session) if total]
 
 
 def topic_facets(session: Session, timeline_filter: TimelineFilter) -> list[Facet]:
@@ -33,27 +29,12 @@ def topic_facets(session: Session, timeline_filter: TimelineFilter) -> list[Face
 
     Topics combine with OR, so a topic's count is taken with the topic filter left out.
     """
-    matching = _grouped_counts(session, event_topic.c.topic_slug, timeline_filter.replace(topics=()))
+    matching = _matching(event_index(session).topics, view_matches(session, timeline_filter.replace(topics=())))
     return [Facet(slug, name, total, matching.get(slug, 0)) for slug, name, _, total in topic_counts(session) if total]
 
 
-def _grouped_counts(session: Session, key_column, timeline_filter: TimelineFilter) -> dict[str, int]:
-    if timeline_filter.is_empty:
-        known = stats(session)
-        return known.countries if key_column is event_country.c.country_code else known.topics
-
-    def compute() -> dict[str, int]:
-        # From each matching event to its link rows (the primary key starts with event_id).
-        matches = filtered(session, select(event.c.id), timeline_filter, None).subquery()
-        link = key_column.table
-        statement = (
-            select(key_column, func.count())
-            .select_from(matches.join(link, link.c.event_id == matches.c.id))
-            .group_by(key_column)
-        )
-        return {key: count for key, count in session.execute(statement)}
-
-    return cached(session, ("facet", key_column.name, timeline_filter), compute)
+def _matching(bitmaps: dict[str, BitMap], matches: BitMap) -> dict[str, int]:
+    return {key: matches.intersection_cardinality(places) for key, places in bitmaps.items()}
 
 
 def country_counts(session: Session) -> list[tuple[str, str, int]]:

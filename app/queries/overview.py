@@ -4,43 +4,22 @@ and the navigator's periods at every zoom are summed; and the events the navigat
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import String, func, literal_column, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app.filters import TimelineFilter
 from app.models import Precision
-from app.queries.planner import filtered
-from app.queries.stats import cached
+from app.queries.event_index import event_index, view_matches
 from app.queries.tables import event
-from app.queries.views import Period
+from app.queries.views import MonthCount, Period
 
 
-def month_counts(session: Session, timeline_filter: TimelineFilter) -> "tuple[MonthCount, ...]":
-    """The view's events counted by the month they start in and their date's precision, cached like counts."""
-    timeline_filter = timeline_filter.replace(order="asc")
-    return cached(session, ("months", timeline_filter), lambda: read_month_counts(session, timeline_filter))
+def month_counts(session: Session, timeline_filter: TimelineFilter) -> tuple[MonthCount, ...]:
+    """The view's events counted by the month they start in and their date's precision, with their tones."""
+    return tuple(event_index(session).month_counts(view_matches(session, timeline_filter)))
 
 
-def read_month_counts(session: Session, timeline_filter: TimelineFilter) -> "tuple[MonthCount, ...]":
-    """One grouped query: as many rows as months with events, at most three precisions each."""
-    month = _month_of_start(session.get_bind().dialect.name).label("month")
-    statement = (
-        select(
-            month,
-            event.c.date_precision,
-            func.count().label("events"),
-            func.count(event.c.tone).label("rated"),
-            func.coalesce(func.sum(event.c.tone), 0).label("tone_total"),
-        )
-        .select_from(event)
-        .group_by(month, event.c.date_precision)
-    )
-    # As many rows as there are matches: the plan that reads fewest of them, as for a count.
-    rows = session.execute(filtered(session, statement, timeline_filter, None)).all()
-    return tuple(MonthCount(int(row.month[:4]) * 12 + int(row.month[5:7]) - 1, *row[1:]) for row in rows)
-
-
-def periods_between(rows: "tuple[MonthCount, ...]", first: int, last: int, by_month: bool) -> list[Period]:
+def periods_between(rows: tuple[MonthCount, ...], first: int, last: int, by_month: bool) -> list[Period]:
     """The periods from month number `first` to `last`, with the counts and tones of their rows."""
     sums: dict[int, list[int]] = {}
     for row in rows:
@@ -57,22 +36,6 @@ def periods_between(rows: "tuple[MonthCount, ...]", first: int, last: int, by_mo
         Period(f"{key:04d}", date(key, 1, 1), date(key, 12, 31), *sums.get(key, (0, 0, 0)))
         for key in range(first // 12, last // 12 + 1)
     ]
-
-
-class MonthCount(NamedTuple):
-    number: int  # year * 12 + month - 1
-    date_precision: str
-    events: int
-    rated: int
-    tone_total: int
-
-
-def _month_of_start(dialect: str):
-    """The month an event starts in, as 'YYYY-MM': one cheap key to group by."""
-    if dialect == "sqlite":
-        # SQLite keeps dates as ISO text: cutting it is several times cheaper than strftime.
-        return func.substr(event.c.start_date, literal_column("1"), literal_column("7"), type_=String)
-    return func.to_char(event.c.start_date, literal_column("'YYYY-MM'"), type_=String)
 
 
 def _month_span(number: int) -> tuple[str, date, date]:
@@ -97,7 +60,9 @@ def marks(session: Session, timeline_filter: TimelineFilter, first: date, last: 
     date_from = max(first, timeline_filter.date_from) if timeline_filter.date_from else first
     date_to = min(last, timeline_filter.date_to) if timeline_filter.date_to else last
     within = timeline_filter.replace(order="asc", date_from=date_from, date_to=date_to)
+    index = event_index(session)
+    ids = index.ids_between(view_matches(session, within), limit, index.bounds(False, None, None, None), False)
     columns = [event.c[name] for name in Mark._fields]
-    statement = filtered(session, select(*columns).select_from(event), within, limit)
-    rows = session.execute(statement.order_by(event.c.start_date, event.c.id).limit(limit)).all()
+    statement = select(*columns).where(event.c.id.in_(ids)).order_by(event.c.start_date, event.c.id)
+    rows = session.execute(statement).all() if ids else []
     return [Mark(row.start_date, Precision(row.date_precision), row.end_date, row.importance) for row in rows]

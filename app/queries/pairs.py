@@ -1,10 +1,11 @@
 """The pairs of countries that share events, and the one order a pair's address writes them in."""
 
-from sqlalchemy import and_, func, select
+from itertools import combinations
+
 from sqlmodel import Session
 
-from app.queries.stats import cached, stats
-from app.queries.tables import event_country
+from app.queries.event_index import event_index
+from app.queries.stats import stats
 from app.queries.views import CountryPair
 
 
@@ -15,23 +16,12 @@ def relation_order(first: str, second: str) -> tuple[str, str]:
 
 
 def country_pairs(session: Session) -> list[CountryPair]:
-    """Every pair of countries that share events, most events first."""
-
-    def compute() -> list[CountryPair]:
-        one, other = event_country.alias("one"), event_country.alias("other")
-        # Each pair once, already in relation_order: the later code is `one`.
-        statement = (
-            select(one.c.country_code, other.c.country_code, func.count())
-            .select_from(
-                one.join(other, and_(other.c.event_id == one.c.event_id, other.c.country_code < one.c.country_code))
-            )
-            .group_by(one.c.country_code, other.c.country_code)
-        )
-        names = stats(session).country_names
-        pairs = [
-            CountryPair(first, second, names.get(first, first), names.get(second, second), count)
-            for first, second, count in session.execute(statement)
-        ]
-        return sorted(pairs, key=lambda pair: (-pair.events, pair.first_name, pair.second_name))
-
-    return cached(session, ("country pairs",), compute)
+    """Every pair of countries that share events, most events first: intersections in the event index."""
+    countries = event_index(session).countries
+    names = stats(session).country_names
+    pairs = []
+    for first, second in combinations(sorted(countries, reverse=True), 2):
+        # Each pair once, already in relation_order: the later code first.
+        if shared := countries[first].intersection_cardinality(countries[second]):
+            pairs.append(CountryPair(first, second, names.get(first, first), names.get(second, second), shared))
+    return sorted(pairs, key=lambda pair: (-pair.events, pair.first_name, pair.second_name))

@@ -22,7 +22,6 @@ class Stats:
     events: int
     countries: dict[str, int]
     topics: dict[str, int]
-    max_span_days: int
     country_names: dict[str, str]
     topic_names: dict[str, str]
 
@@ -35,8 +34,7 @@ def stats(session: Session) -> Stats:
     """Counts per country and topic, read once per data version (and the version once per session)."""
     if "stats" in session.info:
         return session.info["stats"]
-    version_row = session.execute(select(DataVersion.version, DataVersion.max_span_days)).first()
-    version, max_span_days = version_row if version_row else (0, 0)
+    version = data_version(session)
 
     def compute() -> Stats:
         return Stats(
@@ -44,7 +42,6 @@ def stats(session: Session) -> Stats:
             events=session.execute(select(func.count()).select_from(event)).scalar_one(),
             countries=_key_counts(session, event_country.c.country_code),
             topics=_key_counts(session, event_topic.c.topic_slug),
-            max_span_days=max_span_days,
             country_names={code: name for code, name in session.execute(select(country.c.code, country.c.name))},
             topic_names={slug: name for slug, name in session.execute(select(topic.c.slug, topic.c.name))},
         )

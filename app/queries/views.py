@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from app.dates import partial_iso
 from app.filters import Cursor
@@ -146,6 +147,16 @@ class EraView:
     @property
     def to_text(self) -> str:
         return partial_iso(self.end_date, self.end_precision)
+
+
+class MonthCount(NamedTuple):
+    """A view's events that start in one month with one date precision, and their tones."""
+
+    number: int  # year * 12 + month - 1
+    date_precision: str
+    events: int
+    rated: int  # events that have a tone
+    tone_total: int
 
 
 @dataclass(frozen=True)

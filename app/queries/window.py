@@ -2,18 +2,14 @@
 after them, and how many each of their years holds (for month headings)."""
 
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import Select, func, select, tuple_
 from sqlmodel import Session
 
 from app.filters import MAX_PAGE_SIZE, Cursor, TimelineFilter
 from app.list_position import ListRequest
+from app.queries.event_index import event_index, view_matches
 from app.queries.events import count_events, read_events
 from app.queries.overview import month_counts
-from app.queries.planner import filtered
-from app.queries.stats import cached
-from app.queries.tables import event
 from app.queries.views import EventView
 
 # A window restored from its address (after and until) shows at most this many events; a reader who
@@ -75,34 +71,9 @@ def event_window(
 
 
 def count_before(session: Session, timeline_filter: TimelineFilter, position: Cursor) -> int:
-    """How many of the view's events come before a position in its order: the whole years before it
-    from the view's events per year (one grouped read of its matches, kept like its count), and the
-    rest of its own year counted exactly, along the date index (or over a rare condition's ids)."""
-    per_year = events_per_year(session, timeline_filter)
-    year = position.start_date.year
-    descending = timeline_filter.order == "desc"
-    whole_years = sum(count for other, count in per_year.items() if (other > year if descending else other < year))
-    if not per_year.get(year):
-        return whole_years
-    statement = count_in_year_statement(session, timeline_filter, position, per_year[year])
-    in_year = cached(
-        session, ("count before", timeline_filter, position), lambda: session.execute(statement).scalar_one()
-    )
-    return whole_years + in_year
-
-
-def count_in_year_statement(
-    session: Session, timeline_filter: TimelineFilter, position: Cursor, year_events: int
-) -> Select:
-    """The count of the view's events of a position's year that come before it, planned as a page of
-    the year's events would be: the planner weighs a walk of the year's dates against a rare
-    condition's ids."""
-    year = position.start_date.year
-    mark = tuple_(position.start_date, position.event_id)
-    place = tuple_(event.c.start_date, event.c.id)
-    before = place > mark if timeline_filter.order == "desc" else place < mark
-    statement = filtered(session, select(func.count()).select_from(event), timeline_filter, year_events)
-    return statement.where(event.c.start_date >= date(year, 1, 1), event.c.start_date <= date(year, 12, 31), before)
+    """How many of the view's events come before a position in its order: a rank in the count index."""
+    matches = view_matches(session, timeline_filter)
+    return event_index(session).count_before(matches, position, descending=timeline_filter.order == "desc")
 
 
 def events_per_year(session: Session, timeline_filter: TimelineFilter) -> dict[int, int]:

@@ -1,0 +1,288 @@
+"""The count index: every event's place in date order, and each filter value's events as a bitmap of
+those places, so that a view's total, facet counts, events per month and counts either way of a
+position are set operations on bitmaps instead of a scan of the view's matches.
+
+Places are the events sorted by (start_date, id), numbered from 0, so a range of dates is a range of
+places and "before this event" is a rank. Each country, each topic and each importance level has the
+bitmap (pyroaring) of its events' places; a word search's bitmap comes from the full-text index.
+A filter's matches are then the bitmaps combined as its rules say (app/queries/conditions.py holds
+the same rules in SQL, and tests/test_counts_match_sql.py holds the two equal):
+- countries: all of them, the intersection of their bitmaps;
+- topics: any of them, the union of theirs;
+- `from`: the events that end on or after it (last_date, so a span or a month counts while it lasts),
+  the places from the first event starting that day on, plus the spans that start before and end after;
+- `to`: the events that start on or before it, the places up to the last starting that day;
+- importance: the union of its levels up to the one asked for;
+- words: the places of the events the full-text index matches.
+
+The rule for keeping it: the index is built from the database at one data version, with four
+aggregate reads (ids, days and the small fields packed as text, then the link rows of countries and
+of topics, grouped by key), and kept in `cache.event_index` under that version. An ingest that changes
+anything bumps the version, so the next request builds the new index (at 1M events about a second)
+and the old one is dropped. Each worker process builds its own, on SQLite as on PostgreSQL.
+"""
+
+import array
+import operator
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from typing import NamedTuple
+
+import numpy as np
+from pyroaring import BitMap
+from sqlalchemy import String, case, cast, func, select
+from sqlmodel import Session
+
+from app import cache
+from app.filters import Cursor, SearchTerm, TimelineFilter
+from app.models import Precision
+from app.queries.stats import cached, stats
+from app.queries.tables import event, event_country, event_topic
+from app.queries.text_search import text_match
+from app.queries.views import MonthCount
+
+PRECISIONS = list(Precision)
+IMPORTANCE_LEVELS = (1, 2, 3)
+# A day number (days since 1970-01-01) in the high bits and the id in the low: one sortable key.
+_ID_BITS = 32
+_ID_MASK = (1 << _ID_BITS) - 1
+
+
+class Bounds(NamedTuple):
+    """A range of places: from `first` up to `last`, excluded."""
+
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """The events of one data version by place in date order, with a bitmap of places per value."""
+
+    keys: np.ndarray  # int64 per place: start day << 32 | id, ascending
+    start_days: np.ndarray  # int64 per place, ascending
+    places_of_ids: np.ndarray  # int64 per id: its place, or -1
+    first_month: int  # year * 12 + month - 1 of the earliest event
+    month_starts: np.ndarray  # the first place of each month from first_month on, and the end
+    kinds: dict[tuple[Precision, int | None], BitMap]  # the places of each date precision and tone
+    span_places: np.ndarray  # the places of events that end on a later day than they start
+    span_last_days: np.ndarray  # and the day each of them ends
+    countries: dict[str, BitMap]
+    topics: dict[str, BitMap]
+    importance_at_most: dict[int, BitMap]
+
+    @property
+    def size(self) -> int:
+        return len(self.keys)
+
+    def matches(self, timeline_filter: TimelineFilter, words: BitMap | None) -> BitMap:
+        """The places of the filter's events; `words` are those of its search, if it has one."""
+        parts = [self.countries.get(code, BitMap()) for code in timeline_filter.countries]
+        if timeline_filter.topics:
+            parts.append(reduce(operator.or_, (self.topics.get(slug, BitMap()) for slug in timeline_filter.topics)))
+        if timeline_filter.date_from or timeline_filter.date_to:
+            parts.append(self._dated(timeline_filter.date_from, timeline_filter.date_to))
+        if timeline_filter.importance is not None:
+            parts.append(self.importance_at_most[timeline_filter.importance])
+        if words is not None:
+            parts.append(words)
+        if not parts:
+            everything = BitMap()
+            everything.add_range(0, self.size)
+            return everything
+        # Smallest first: each intersection costs about the size of the smaller side.
+        return reduce(operator.and_, sorted(parts, key=len))
+
+    def _dated(self, date_from: date | None, date_to: date | None) -> BitMap:
+        first = np.searchsorted(self.start_days, _day(date_from), "left") if date_from else 0
+        last = np.searchsorted(self.start_days, _day(date_to), "right") if date_to else self.size
+        places = BitMap()
+        places.add_range(int(first), int(max(first, last)))
+        if date_from:
+            # Spans that started before `from` and are still going on at it (all start before `to`).
+            going_on = (self.span_places < first) & (self.span_last_days >= _day(date_from))
+            places |= _bitmap(self.span_places[going_on])
+        return places
+
+    def places_of(self, ids: np.ndarray) -> BitMap:
+        return _bitmap_of_any_order(self.places_of_ids[ids], self.size)
+
+    def month_counts(self, matches: BitMap) -> list[MonthCount]:
+        """The matches counted by the month they start in and their date's precision, with their tones.
+
+        Months are ranges of places, so the matches of one kind (a precision and a tone) are counted
+        per month by where the months' first places fall among them: one sorted search per kind."""
+        months = len(self.month_starts) - 1
+        sums = {precision: np.zeros((3, months), dtype=np.int64) for precision in PRECISIONS}
+        for (precision, tone), kind in self.kinds.items():
+            places = np.frombuffer((matches & kind).to_array(), dtype=np.uint32)
+            per_month = np.diff(np.searchsorted(places, self.month_starts))
+            counts = sums[precision]
+            counts[0] += per_month
+            if tone is not None:
+                counts[1] += per_month
+                counts[2] += tone * per_month
+        return [
+            MonthCount(self.first_month + month, precision, *counts[:, month].tolist())
+            for precision, counts in sums.items()
+            for month in np.flatnonzero(counts[0]).tolist()
+        ]
+
+    def ids_between(self, matches: BitMap, size: int, bounds: "Bounds", descending: bool) -> list[int]:
+        """The ids of up to `size` matches within `bounds`, from the start of the bounds or (descending)
+        from their end backwards."""
+        first = matches.rank(bounds.first - 1) if bounds.first else 0
+        last = matches.rank(bounds.last - 1) if bounds.last else 0
+        if descending:
+            places = list(matches[max(first, last - size) : last])[::-1]
+        else:
+            places = list(matches[first : min(last, first + size)])
+        return [int(self.keys[place]) & _ID_MASK for place in places]
+
+    def bounds(self, descending: bool, after: Cursor | None, until: Cursor | None, at: date | None) -> "Bounds":
+        """The places a list may show in its order (descending: newest first): after one position
+        (excluded), up to another (included), from a day on."""
+        first, last = 0, self.size
+        if descending:
+            if after is not None:
+                last = min(last, self._place(after, "left"))
+            if until is not None:
+                first = max(first, self._place(until, "left"))
+            if at is not None:
+                last = min(last, int(np.searchsorted(self.start_days, _day(at), "right")))
+        else:
+            if after is not None:
+                first = max(first, self._place(after, "right"))
+            if until is not None:
+                last = min(last, self._place(until, "right"))
+            if at is not None:
+                first = max(first, int(np.searchsorted(self.start_days, _day(at), "left")))
+        return Bounds(first, max(first, last))
+
+    def _place(self, position: Cursor, side: str) -> int:
+        return int(np.searchsorted(self.keys, _day(position.start_date) << _ID_BITS | position.event_id, side))
+
+    def count_before(self, matches: BitMap, position: Cursor, descending: bool) -> int:
+        """How many of the matches come before a position in the list's order."""
+        if descending:
+            at_or_before = self._place(position, "right")
+            return len(matches) - (matches.rank(at_or_before - 1) if at_or_before else 0)
+        before = self._place(position, "left")
+        return matches.rank(before - 1) if before else 0
+
+
+def event_index(session: Session) -> EventIndex:
+    """The index at the data's current version, built the first time it is asked for."""
+    version = stats(session).version
+    return cache.event_index.get(str(session.get_bind().url), version, (), lambda: build(session))
+
+
+def view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:
+    """The places of a view's events."""
+    words = word_places(session, timeline_filter.terms) if timeline_filter.terms else None
+    return event_index(session).matches(timeline_filter, words)
+
+
+def word_places(session: Session, terms: list[SearchTerm]) -> BitMap:
+    """The places of the events whose text holds every term, from the full-text index (kept like a count)."""
+
+    def compute() -> BitMap:
+        matches = text_match(terms, session.get_bind().dialect.name).subquery()
+        ids = session.execute(select(_joined(matches.c[0], ","))).scalar_one()
+        return event_index(session).places_of(_numbers(ids))
+
+    return cached(session, ("words", tuple(terms)), compute)
+
+
+def build(session: Session) -> EventIndex:
+    precision = case({value.value: number for number, value in enumerate(PRECISIONS)}, value=event.c.date_precision)
+    # Three decimal digits: the precision's number, the tone + 2 (9 for none), the importance.
+    small = precision * 100 + func.coalesce(event.c.tone + 2, 9) * 10 + event.c.importance
+    columns = (event.c.id, ","), (event.c.start_date, ""), (event.c.last_date, ""), (small, ",")
+    ids, start_dates, last_dates, packed = session.execute(select(*(_joined(*column) for column in columns))).one()
+    ids, packed = _numbers(ids), _numbers(packed)
+    start_days, last_days = _day_numbers(start_dates), _day_numbers(last_dates)
+    order = np.lexsort((ids, start_days))
+    ids, start_days, last_days, packed = ids[order], start_days[order], last_days[order], packed[order]
+    places_of_ids = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+    places_of_ids[ids] = np.arange(len(ids))
+    months = _months(start_days)
+    first_month = int(months[0]) if len(months) else 0
+    month_starts = np.searchsorted(months, np.arange(first_month, int(months[-1]) + 2 if len(months) else 1))
+    kind_numbers = packed // 10
+    spans = np.flatnonzero(last_days > start_days)
+    places = np.arange(len(ids))
+    return EventIndex(
+        keys=start_days << _ID_BITS | ids,
+        start_days=start_days,
+        places_of_ids=places_of_ids,
+        first_month=first_month,
+        month_starts=month_starts,
+        kinds={_kind(number): _bitmap(places[kind_numbers == number]) for number in np.unique(kind_numbers).tolist()},
+        span_places=spans,
+        span_last_days=last_days[spans],
+        countries=_bitmaps_by_key(session, event_country.c.country_code, places_of_ids, len(ids)),
+        topics=_bitmaps_by_key(session, event_topic.c.topic_slug, places_of_ids, len(ids)),
+        importance_at_most={level: _bitmap(places[packed % 10 <= level]) for level in IMPORTANCE_LEVELS},
+    )
+
+
+def _bitmaps_by_key(session: Session, key_column, places_of_ids: np.ndarray, size: int) -> dict[str, BitMap]:
+    """Each key's events (its link rows' event ids) as a bitmap of places: one row per key."""
+    link = key_column.table
+    statement = select(key_column, _joined(link.c.event_id, ",")).group_by(key_column)
+    return {key: _bitmap_of_any_order(places_of_ids[_numbers(ids)], size) for key, ids in session.execute(statement)}
+
+
+def _kind(number: int) -> tuple[Precision, int | None]:
+    """A precision and a tone from their two packed digits (the tone's: tone + 2, or 9 for none)."""
+    return PRECISIONS[number // 10], None if number % 10 == 9 else number % 10 - 2
+
+
+def _joined(column, separator: str):
+    """A column's values of every row as one text: a single value to fetch instead of a row per event."""
+    return func.aggregate_strings(cast(column, String), separator)
+
+
+def _numbers(text: str | None) -> np.ndarray:
+    """Comma-separated integers, parsed in C."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+def _day_numbers(text: str | None) -> np.ndarray:
+    """ISO dates written one after another (each exactly ten characters), as days since 1970-01-01."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.frombuffer(text.encode("ascii"), dtype="S10").astype("datetime64[D]").astype(np.int64)
+
+
+def _bitmap(places: np.ndarray) -> BitMap:
+    """Places in ascending order as a bitmap."""
+    # Through array.array: pyroaring reads its buffer at once, a numpy array element by element.
+    return BitMap(array.array("I", places.astype(np.uint32).tobytes()))
+
+
+def _bitmap_of_any_order(places: np.ndarray, size: int) -> BitMap:
+    """Places in any order as a bitmap: marked in an array of every place and read back in order,
+    which costs less than sorting them once they are more than a few in a hundred."""
+    if len(places) * 64 < size:
+        return _bitmap(np.sort(places))
+    marked = np.zeros(size, dtype=bool)
+    marked[places] = True
+    return _bitmap(np.flatnonzero(marked))
+
+
+def _day(value: date) -> int:
+    return value.toordinal() - _EPOCH
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _months(days: np.ndarray) -> np.ndarray:
+    """Month numbers (year * 12 + month - 1) of day numbers."""
+    months_since_1970 = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return months_since_1970 + 1970 * 12
