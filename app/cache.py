@@ -11,8 +11,8 @@ invalidates a cache, and nothing needs to.
   thread that asks while another builds it waits for that build.
 - `results`: eras, the events a word search matches (as the count index's bitmaps) and country
   pairs, by filter; 2,048 entries. Values are data, never rendered HTML.
-- `stats`: what the planner knows of the data (events per country and topic, names); 4 versions.
-  A session also keeps the one it read in `session.info`, so a request reads the version once.
+- `stats`: events per country and topic (from the event index) and their names; 4 versions.
+  A session keeps the version it read in `session.info`, so a request sees one version throughout.
 - `openapi`: /openapi.json with the known countries and topics; 4 versions.
 - `ResponseCache`: whole rendered responses (pages, fragments, API answers), by ETag (which holds
   the version) and compression; `TIMELINE_RESPONSE_CACHE_MB`, counted as the memory entries really

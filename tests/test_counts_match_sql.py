@@ -1,7 +1,7 @@
 """The counts every view shows (its total, its facet counts, its events per month, which the
-navigator and the list's counts either way are summed from) equal a plain SQL COUNT of the same
-filter, for a few hundred random filters on generated data, on both backends: whatever plan or
-cache serves them, the figures are the data's."""
+navigator sums, and the list's counts either way of a position) and its pages equal a plain SQL
+COUNT or SELECT of the same filter, for a few hundred random filters on generated data, on both
+backends: whatever structure serves them (the event index), the figures are the data's."""
 
 import random
 from datetime import date
@@ -12,9 +12,10 @@ from sqlmodel import Session
 
 from app import queries
 from app.db import make_engine
-from app.filters import TimelineFilter
+from app.filters import Cursor, PageRequest, TimelineFilter
 from app.ingest import ingest
 from app.navigator import navigator
+from app.queries.window import count_before
 from bench.generate import generate, write
 from tests.conftest import SEEDS
 
@@ -22,6 +23,7 @@ EVENTS = 1500
 FILTERS = 200
 COUNTRIES = ["IN", "CN", "US", "PK", "RU", "JP", "BT", "NP"]
 TOPICS = ["border", "diplomacy", "trade", "security", "multilateral", "technology"]
+WORDS = ["talks", "border", "summit", "visas"]
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +56,14 @@ def random_filters(count: int) -> list[TimelineFilter]:
                 date_to=date_to,
                 to_text=date_to.isoformat() if date_to else None,
                 importance=rng.choice([None, None, None, 1, 2]),
+                q=rng.choice(WORDS) if rng.random() < 0.25 else None,
             )
         )
     return filters
 
 
-def where(timeline_filter: TimelineFilter) -> tuple[str, dict]:
-    """The filter as plain SQL, written from what the README promises, not from the query builder."""
+def where(timeline_filter: TimelineFilter, dialect: str) -> tuple[str, dict]:
+    """The filter as plain SQL, written from what the README promises, not from the event index."""
     clauses, params = ["1 = 1"], {}
     for number, code in enumerate(timeline_filter.countries):
         clauses.append(
@@ -80,17 +83,24 @@ def where(timeline_filter: TimelineFilter) -> tuple[str, dict]:
     if timeline_filter.importance is not None:
         clauses.append("e.importance <= :importance")
         params["importance"] = timeline_filter.importance
+    if timeline_filter.q:
+        # The database's own full-text index, as migration 0007 made it.
+        if dialect == "sqlite":
+            clauses.append("e.id IN (SELECT rowid FROM event_fts WHERE event_fts MATCH :q)")
+        else:
+            clauses.append("e.search_vector @@ to_tsquery('timeline_english', :q)")
+        params["q"] = timeline_filter.q
     return " AND ".join(clauses), params
 
 
 def plain_count(session: Session, timeline_filter: TimelineFilter, extra: str = "", extra_params=None) -> int:
-    clauses, params = where(timeline_filter)
+    clauses, params = where(timeline_filter, session.get_bind().dialect.name)
     statement = text(f"SELECT COUNT(*) FROM event e WHERE {clauses} {extra}")
     return session.execute(statement, params | (extra_params or {})).scalar_one()
 
 
 def plain_month_counts(session: Session, timeline_filter: TimelineFilter) -> set[tuple]:
-    clauses, params = where(timeline_filter)
+    clauses, params = where(timeline_filter, session.get_bind().dialect.name)
     rows = session.execute(
         text(
             "SELECT e.start_date, e.date_precision, e.tone FROM event e WHERE " + clauses,
@@ -162,3 +172,41 @@ def test_the_navigator_periods_add_up_to_the_plain_count_of_their_months(generat
                     within += " AND e.date_precision != 'year'"
                 expected = plain_count(session, timeline_filter, within, {"first": first, "after": after})
                 assert period.events == expected, (timeline_filter, period.label)
+
+
+def plain_page(session: Session, timeline_filter: TimelineFilter, size: int) -> list[int]:
+    clauses, params = where(timeline_filter, session.get_bind().dialect.name)
+    direction = "DESC" if timeline_filter.order == "desc" else "ASC"
+    statement = (
+        f"SELECT e.id FROM event e WHERE {clauses} ORDER BY e.start_date {direction}, e.id {direction} LIMIT {size}"
+    )
+    return list(session.execute(text(statement), params).scalars())
+
+
+def test_a_page_holds_the_first_events_of_a_plain_ordered_select(generated_engine, filters):
+    with Session(generated_engine) as session:
+        for timeline_filter in filters[:80]:
+            for order in ("asc", "desc"):
+                ordered = timeline_filter.replace(order=order)
+                page = queries.list_events(session, ordered, PageRequest(None, 7))
+                assert [item.id for item in page.items] == plain_page(session, ordered, 7), ordered
+
+
+def test_the_events_before_a_position_equal_a_plain_count(generated_engine, filters):
+    rng = random.Random(5)
+    with Session(generated_engine) as session:
+        rows = session.execute(text("SELECT start_date, id FROM event")).all()
+        for timeline_filter in filters[:80]:
+            start, event_id = rng.choice(rows)
+            start = start if isinstance(start, date) else date.fromisoformat(start)
+            position = Cursor(start, event_id)
+            before = "AND (e.start_date < :day OR (e.start_date = :day AND e.id < :id))"
+            after = "AND (e.start_date > :day OR (e.start_date = :day AND e.id > :id))"
+            params = {"day": start, "id": event_id}
+            assert count_before(session, timeline_filter, position) == plain_count(
+                session, timeline_filter, before, params
+            ), timeline_filter
+            newest_first = timeline_filter.replace(order="desc")
+            assert count_before(session, newest_first, position) == plain_count(
+                session, timeline_filter, after, params
+            ), timeline_filter

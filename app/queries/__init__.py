@@ -1,8 +1,9 @@
-"""The reads every view is made of, by concern; `conditions` is the one query builder they share.
+"""The reads every view is made of, by concern; `event_index` is where a filter becomes its events.
 
-Modules: `conditions` (a filter as SQL), `planner` (how it is applied), `events` (pages, one event,
-neighbours, revisions), `facets`, `overview`, `eras`, `chain`, `pairs`, `stats` (what the planner
-knows, and the cache reads go through), `views` (what they return) and `tables`.
+Modules: `event_index` (a filter's events as bitmaps of places in date order), `text_search` (word
+matches), `events` (pages, one event, neighbours, revisions), `facets`, `overview`, `window`, `eras`,
+`chain`, `pairs`, `stats` (counts per key and names), `versioned` (the data version and the cache reads
+go through), `views` (what they return) and `tables`.
 """
 
 from app.queries.chain import CHAIN_DEPTH, CHAIN_SIZE, LINK_WORDS, chain
@@ -11,7 +12,8 @@ from app.queries.events import count_events, get_event, iter_events, list_events
 from app.queries.facets import country_counts, country_facets, dataset_stats, topic_counts, topic_facets
 from app.queries.overview import Mark, MonthCount, marks, month_counts, periods_between
 from app.queries.pairs import country_pairs, relation_order
-from app.queries.stats import Stats, data_version, stats
+from app.queries.stats import Stats, stats
+from app.queries.versioned import data_version
 from app.queries.views import (
     Chain,
     ChainItem,

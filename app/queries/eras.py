@@ -5,8 +5,8 @@ from sqlmodel import Session
 
 from app.filters import TimelineFilter
 from app.models import Precision
-from app.queries.stats import cached
 from app.queries.tables import era, era_country
+from app.queries.versioned import cached
 from app.queries.views import EraView
 
 

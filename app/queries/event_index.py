@@ -5,8 +5,8 @@ position are set operations on bitmaps instead of a scan of the view's matches.
 Places are the events sorted by (start_date, id), numbered from 0, so a range of dates is a range of
 places and "before this event" is a rank. Each country, each topic and each importance level has the
 bitmap (pyroaring) of its events' places; a word search's bitmap comes from the full-text index.
-A filter's matches are then the bitmaps combined as its rules say (app/queries/conditions.py holds
-the same rules in SQL, and tests/test_counts_match_sql.py holds the two equal):
+A filter's matches are then the bitmaps combined as its rules say (the README states them, and
+tests/test_counts_match_sql.py holds the index to plain SQL counts of the same rules):
 - countries: all of them, the intersection of their bitmaps;
 - topics: any of them, the union of theirs;
 - `from`: the events that end on or after it (last_date, so a span or a month counts while it lasts),
@@ -37,9 +37,9 @@ from sqlmodel import Session
 from app import cache
 from app.filters import Cursor, SearchTerm, TimelineFilter
 from app.models import Precision
-from app.queries.stats import cached, stats
 from app.queries.tables import event, event_country, event_topic
 from app.queries.text_search import text_match
+from app.queries.versioned import cached, data_version
 from app.queries.views import MonthCount
 
 PRECISIONS = list(Precision)
@@ -174,8 +174,7 @@ class EventIndex:
 
 def event_index(session: Session) -> EventIndex:
     """The index at the data's current version, built the first time it is asked for."""
-    version = stats(session).version
-    return cache.event_index.get(str(session.get_bind().url), version, (), lambda: build(session))
+    return cache.event_index.get(str(session.get_bind().url), data_version(session), (), lambda: build(session))
 
 
 def view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:

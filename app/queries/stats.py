@@ -1,22 +1,20 @@
-"""What the planner knows about the data at one version, and the cache every read goes through."""
+"""What the views know about the data at one version: how many events each country and topic has
+(the sizes of their bitmaps in the event index), and their names."""
 
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app import cache
-from app.models import DataVersion
-from app.queries.tables import country, event, event_country, event_topic, topic
-
-T = TypeVar("T")
+from app.queries.event_index import event_index
+from app.queries.tables import country, topic
+from app.queries.versioned import data_version
 
 
 @dataclass(frozen=True)
 class Stats:
-    """What the planner knows about the data at one version: how many events carry each key."""
+    """The data at one version: how many events carry each key, and the keys' names."""
 
     version: int
     events: int
@@ -26,34 +24,19 @@ class Stats:
     topic_names: dict[str, str]
 
 
-def data_version(session: Session) -> int:
-    return session.execute(select(DataVersion.version)).scalar_one_or_none() or 0
-
-
 def stats(session: Session) -> Stats:
-    """Counts per country and topic, read once per data version (and the version once per session)."""
-    if "stats" in session.info:
-        return session.info["stats"]
+    """Counts per country and topic and their names, read once per data version."""
     version = data_version(session)
 
     def compute() -> Stats:
+        index = event_index(session)
         return Stats(
             version=version,
-            events=session.execute(select(func.count()).select_from(event)).scalar_one(),
-            countries=_key_counts(session, event_country.c.country_code),
-            topics=_key_counts(session, event_topic.c.topic_slug),
+            events=index.size,
+            countries={code: len(places) for code, places in index.countries.items()},
+            topics={slug: len(places) for slug, places in index.topics.items()},
             country_names={code: name for code, name in session.execute(select(country.c.code, country.c.name))},
             topic_names={slug: name for slug, name in session.execute(select(topic.c.slug, topic.c.name))},
         )
 
-    session.info["stats"] = cache.stats.get(str(session.get_bind().url), version, (), compute)
-    return session.info["stats"]
-
-
-def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
-    """A value computed from the data, kept until the data changes (see app/cache.py)."""
-    return cache.results.get(str(session.get_bind().url), stats(session).version, key, compute)
-
-
-def _key_counts(session: Session, column) -> dict[str, int]:
-    return {key: count for key, count in session.execute(select(column, func.count()).group_by(column))}
+    return cache.stats.get(str(session.get_bind().url), version, (), compute)
