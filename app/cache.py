@@ -6,11 +6,12 @@ from the data is kept under a key that holds its database and that version: once
 on, the old keys are never asked for again, and they leave as the least recently used. Nothing else
 invalidates a cache, and nothing needs to.
 
-- `event_index`: the count index (app/queries/event_index.py), from which every count, facet and
+- `event_index`: the event index (app/queries/event_index.py), from which every count, facet, page and
   month count of a view is computed on each request; 2 versions. It is built once per version: a
   thread that asks while another builds it waits for that build.
-- `results`: eras, the events a word search matches (as the count index's bitmaps) and country
-  pairs, by filter; 2,048 entries. Values are data, never rendered HTML.
+- `results`: eras, events per month (which the navigator's steps and the list's month headings
+  sum) and the events a word search matches (as the event index's bitmaps), by filter; 2,048
+  entries. Values are data, never rendered HTML. A second layer: each is computed in milliseconds.
 - `stats`: events per country and topic (from the event index) and their names; 4 versions.
   A session keeps the version it read in `session.info`, so a request sees one version throughout.
 - `openapi`: /openapi.json with the known countries and topics; 4 versions.

@@ -55,8 +55,10 @@ def create_app(app_settings: Settings = settings) -> FastAPI:
     costly_reads = max(1, app_settings.worker_threads // 4)
     app.state.search_slots = asyncio.Semaphore(costly_reads)
     app.state.export_threads = anyio.CapacityLimiter(costly_reads)
-    # Each request thread holds at most one connection, only while its route runs (SessionDep), and so
-    # does each export thread while it reads one batch: so threads never wait for connections.
+    # A request holds at most one connection, from its route's first query until its session closes,
+    # and at most `worker_threads` sessions are open (SessionDep); each export thread holds one while
+    # it reads one batch: so threads never wait for connections.
+    app.state.session_slots = asyncio.Semaphore(app_settings.worker_threads)
     app.state.engine = make_engine(
         read_url, app_settings.worker_threads + costly_reads, query_seconds=app_settings.query_seconds
     )

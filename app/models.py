@@ -86,8 +86,9 @@ class Event(EventBase, table=True):
     __table_args__ = (
         # Keyset pages walk (start_date, id) in either direction.
         Index("ix_event_start_date_id", "start_date", "id"),
-        # The event index reads these of every event, from this index without reading rows.
-        Index("ix_event_places", "start_date", "last_date", "date_precision", "tone", "importance"),
+        # The event index reads these of every event, from this index without reading rows (the id
+        # is implicit in SQLite's indexes, not in PostgreSQL's).
+        Index("ix_event_places", "start_date", "last_date", "date_precision", "tone", "importance", "id"),
         CheckConstraint("date_precision IN ('day', 'month', 'year')", name="ck_event_date_precision"),
         _bounds_check("tone"),
         _bounds_check("importance"),
@@ -143,8 +144,6 @@ class DataVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     changed_at: datetime = Field(default_factory=utc_now, sa_type=DateTime)
-    # The longest event, in days: date filters use it to bound the start dates they scan.
-    max_span_days: int = 0
 
 
 class SourceBase(SQLModel):

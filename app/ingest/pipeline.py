@@ -168,17 +168,8 @@ def _merge_search_index(connection: Connection) -> None:
 
 
 def _bump_data_version(connection: Connection) -> None:
-    """Tell every cache that the data changed, and record the longest event for date filters."""
-    if connection.dialect.name == "sqlite":
-        span = func.max(func.julianday(event.c.last_date) - func.julianday(event.c.start_date))
-    else:
-        span = func.max(event.c.last_date - event.c.start_date)
-    longest = connection.execute(select(func.coalesce(span, 0))).scalar_one()
-    connection.execute(
-        update(data_version).values(
-            version=data_version.c.version + 1, changed_at=utc_now(), max_span_days=int(longest)
-        )
-    )
+    """Tell every cache that the data changed."""
+    connection.execute(update(data_version).values(version=data_version.c.version + 1, changed_at=utc_now()))
     if connection.dialect.name == "sqlite":
         # Refresh the statistics SQLite's planner reads, where the data changed enough to matter.
         connection.exec_driver_sql("PRAGMA optimize")

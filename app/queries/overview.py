@@ -11,12 +11,19 @@ from app.filters import TimelineFilter
 from app.models import Precision
 from app.queries.event_index import event_index, view_matches
 from app.queries.tables import event
+from app.queries.versioned import cached
 from app.queries.views import MonthCount, Period
 
 
 def month_counts(session: Session, timeline_filter: TimelineFilter) -> tuple[MonthCount, ...]:
-    """The view's events counted by the month they start in and their date's precision, with their tones."""
-    return tuple(event_index(session).month_counts(view_matches(session, timeline_filter)))
+    """The view's events counted by the month they start in and their date's precision, with their
+    tones; kept like a count, since the navigator's every step and the list's month headings ask."""
+    timeline_filter = timeline_filter.replace(order="asc")
+    return cached(
+        session,
+        ("months", timeline_filter),
+        lambda: tuple(event_index(session).month_counts(view_matches(session, timeline_filter))),
+    )
 
 
 def periods_between(rows: tuple[MonthCount, ...], first: int, last: int, by_month: bool) -> list[Period]:

@@ -1,5 +1,5 @@
 """The timeline list's window: the events of a view between two positions, how many lie before and
-after them, and how many each of their years holds (for month headings)."""
+after them (ranks in the event index), and how many each of their years holds (for month headings)."""
 
 from dataclasses import dataclass
 
@@ -71,7 +71,7 @@ def event_window(
 
 
 def count_before(session: Session, timeline_filter: TimelineFilter, position: Cursor) -> int:
-    """How many of the view's events come before a position in its order: a rank in the count index."""
+    """How many of the view's events come before a position in its order: a rank in the event index."""
     matches = view_matches(session, timeline_filter)
     return event_index(session).count_before(matches, position, descending=timeline_filter.order == "desc")
 
