@@ -119,13 +119,14 @@ def datasette_first_visits(base: str) -> list[float]:
 
 
 CHANGED_EVENTS = 1000
-CHANGED_WORD = "recounted"
 
 
 def served_after_ingest(server, timeline: Path, events_file: Path, scratch: Path) -> float:
-    """Seconds from the end of an ingest of 1,000 changed events (a new word in their titles) into
+    """Seconds from the end of an ingest of 1,000 changed events (a word new to the data in their titles) into
     the served database until a view of that word lists all of them, four times running (so that
     with several workers, each has its new event index)."""
+    # Letters only, different on every run, so that the titles change however often this runs.
+    word = "recounted" + "".join(chr(ord("a") + int(digit)) for digit in str(time.time_ns())[-9:])
     with events_file.open(newline="", encoding="utf-8") as source:
         reader = csv.DictReader(source)
         rows = list(itertools.islice(reader, CHANGED_EVENTS))
@@ -133,12 +134,12 @@ def served_after_ingest(server, timeline: Path, events_file: Path, scratch: Path
     with scratch.open("w", newline="", encoding="utf-8") as changed:
         writer = csv.DictWriter(changed, columns)
         writer.writeheader()
-        writer.writerows({**row, "title": f"{row['title']} ({CHANGED_WORD})"} for row in rows)
+        writer.writerows({**row, "title": f"{row['title']} ({word})"} for row in rows)
     env = {**os.environ, "TIMELINE_DATABASE_URL": server.database_url}
     subprocess.run([timeline, "ingest", scratch], env=env, check=True, capture_output=True)
     ingested = time.perf_counter()
     served = 0
     while served < 4:
-        answer = server.get(f"/api/events?q={CHANGED_WORD}&limit=1").replace(b" ", b"")
+        answer = server.get(f"/api/events?q={word}&limit=1").replace(b" ", b"")
         served = served + 1 if b'"total":%d' % CHANGED_EVENTS in answer else 0
     return time.perf_counter() - ingested
