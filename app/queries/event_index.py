@@ -53,6 +53,10 @@ IMPORTANCE_LEVELS = (1, 2, 3)
 # A day number (days since 1970-01-01) in the high bits and the id in the low: one sortable key.
 _ID_BITS = 32
 _ID_MASK = (1 << _ID_BITS) - 1
+# A word search tests a view's other matches one by one when they are at most this many, and at most
+# one event in this many of the data (see `view_matches`).
+FEW_CANDIDATES = 5000
+CANDIDATE_SHARE = 20
 
 
 class Bounds(NamedTuple):
@@ -82,8 +86,8 @@ class EventIndex:
     def size(self) -> int:
         return len(self.keys)
 
-    def matches(self, timeline_filter: TimelineFilter, words: BitMap | None) -> BitMap:
-        """The places of the filter's events; `words` are those of its search, if it has one."""
+    def matches(self, timeline_filter: TimelineFilter) -> BitMap:
+        """The places of the filter's events, its word search left aside (see `view_matches`)."""
         parts = [self.countries.get(code, BitMap()) for code in timeline_filter.countries]
         if timeline_filter.topics:
             parts.append(reduce(operator.or_, (self.topics.get(slug, BitMap()) for slug in timeline_filter.topics)))
@@ -91,8 +95,6 @@ class EventIndex:
             parts.append(self._dated(timeline_filter.date_from, timeline_filter.date_to))
         if timeline_filter.importance is not None:
             parts.append(self.importance_at_most[timeline_filter.importance])
-        if words is not None:
-            parts.append(words)
         if not parts:
             everything = BitMap()
             everything.add_range(0, self.size)
@@ -110,6 +112,9 @@ class EventIndex:
             going_on = (self.span_places < first) & (self.span_last_days >= _day(date_from))
             places |= _bitmap(self.span_places[going_on])
         return places
+
+    def ids_of(self, places: BitMap) -> list[int]:
+        return (self.keys[np.frombuffer(places.to_array(), dtype=np.uint32)] & _ID_MASK).tolist()
 
     def places_of(self, ids: np.ndarray) -> BitMap:
         return _bitmap_of_any_order(self.places_of_ids[ids], self.size)
@@ -146,7 +151,7 @@ class EventIndex:
             places = list(matches[max(first, last - size) : last])[::-1]
         else:
             places = list(matches[first : min(last, first + size)])
-        return [int(self.keys[place]) & _ID_MASK for place in places]
+        return (self.keys[np.array(places, dtype=np.int64)] & _ID_MASK).tolist()
 
     def bounds(self, descending: bool, after: Cursor | None, until: Cursor | None, at: date | None) -> "Bounds":
         """The places a list may show in its order (descending: newest first): after one position
@@ -186,9 +191,25 @@ def event_index(session: Session) -> EventIndex:
 
 
 def view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:
-    """The places of a view's events."""
-    words = word_places(session, timeline_filter.terms) if timeline_filter.terms else None
-    return event_index(session).matches(timeline_filter, words)
+    """The places of a view's events.
+
+    A word search is intersected with the view's other matches. When those are few, only their
+    events are tested for the words: cheaper than reading every event a common word matches (on
+    PostgreSQL, at 1M events, 450 ms for "talks", a third of them, against a few milliseconds).
+    Otherwise the words' matches are read once and kept, for every view that searches them."""
+    index = event_index(session)
+    matches = index.matches(timeline_filter)
+    if not timeline_filter.terms:
+        return matches
+    if len(matches) <= FEW_CANDIDATES and len(matches) * CANDIDATE_SHARE <= index.size:
+        return index.places_of(_ids_with_words(session, timeline_filter.terms, index.ids_of(matches)))
+    return matches & word_places(session, timeline_filter.terms)
+
+
+def _ids_with_words(session: Session, terms: list[SearchTerm], ids: list[int]) -> np.ndarray:
+    statement = text_match(terms, session.get_bind().dialect.name)
+    statement = statement.where(statement.selected_columns[0].in_(ids))
+    return np.fromiter(session.execute(statement).scalars(), dtype=np.int64)
 
 
 def word_places(session: Session, terms: list[SearchTerm]) -> BitMap:
