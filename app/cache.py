@@ -7,8 +7,9 @@ on, the old keys are never asked for again, and they leave as the least recently
 invalidates a cache, and nothing needs to.
 
 - `event_index`: the event index (app/queries/event_index.py), from which every count, facet, page and
-  month count of a view is computed on each request; 2 versions. It is built once per version: a
-  thread that asks while another builds it waits for that build.
+  month count of a view is computed on each request; 2 versions. The ingest that makes a version
+  stores its index in the database; a process loads it once per version (a thread that asks while
+  another loads or builds it waits for that one).
 - `results`: eras, events per month (which the navigator's steps and the list's month headings
   sum) and the events a word search matches (as the event index's bitmaps), by filter; 2,048
   entries. Values are data, never rendered HTML. A second layer: each is computed in milliseconds.

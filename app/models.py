@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from annotated_types import Ge, Le
 from pydantic import ConfigDict, ValidationInfo, field_validator
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 # An event's address: what ingest accepts, and so all that a lookup by slug can find.
@@ -144,6 +144,16 @@ class DataVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     changed_at: datetime = Field(default_factory=utc_now, sa_type=DateTime)
+
+
+class EventIndexSnapshot(SQLModel, table=True):
+    """The event index (app/queries/event_index.py) of one data version, built by the ingest that
+    made the version, so that every worker loads it instead of building it."""
+
+    __tablename__ = "event_index_snapshot"
+
+    version: int = Field(primary_key=True)
+    data: bytes = Field(sa_type=LargeBinary)
 
 
 class SourceBase(SQLModel):

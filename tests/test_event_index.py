@@ -1,14 +1,20 @@
-"""The event index as a structure: built once per data version however many threads ask, and sound
-on a database without events."""
+"""The event index as a structure: built once per data version however many threads ask, sound on a
+database without events, stored by the ingest that made its version and loaded as it was built."""
 
 import threading
 import time
 
+import numpy as np
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from app import cache, queries
 from app.filters import PageRequest, TimelineFilter
-from app.queries.event_index import event_index
+from app.models import DataVersion
+from app.queries.event_index import EventIndex, build, event_index
+from app.queries.tables import event_index_snapshot
+
+data_version = DataVersion.__table__
 
 
 def test_threads_asking_for_a_value_being_built_wait_for_that_one_build():
@@ -36,3 +42,26 @@ def test_a_database_without_events_has_an_empty_index_and_empty_views(engine):
         assert queries.count_events(session, everything) == 0
         assert queries.month_counts(session, everything) == ()
         assert queries.list_events(session, TimelineFilter(countries=("IN",)), PageRequest(None, 10)).items == []
+
+
+def test_an_ingest_stores_the_index_of_its_version_and_the_stored_index_is_the_built_one(seeded_engine):
+    with Session(seeded_engine) as session:
+        version = queries.data_version(session)
+        stored = session.execute(select(event_index_snapshot.c.version)).scalars().all()
+        loaded = EventIndex.from_bytes(session.execute(select(event_index_snapshot.c.data)).scalar_one())
+        built = build(session)
+    assert stored == [version]
+    assert np.array_equal(loaded.keys, built.keys) and np.array_equal(loaded.month_starts, built.month_starts)
+    assert loaded.countries == built.countries and loaded.topics == built.topics
+    assert loaded.kinds == built.kinds and loaded.importance_at_most == built.importance_at_most
+    assert loaded.first_month == built.first_month
+
+
+def test_without_a_stored_index_the_index_is_built_from_the_data(seeded_engine):
+    with Session(seeded_engine) as session:
+        expected = queries.count_events(session, TimelineFilter(countries=("IN",)))
+    with seeded_engine.begin() as connection:
+        connection.execute(delete(event_index_snapshot))
+        connection.execute(update(data_version).values(version=data_version.c.version + 1))
+    with Session(seeded_engine) as session:
+        assert queries.count_events(session, TimelineFilter(countries=("IN",))) == expected > 0

@@ -21,6 +21,7 @@ from app.ingest.report import IngestFailed, IngestReport
 from app.ingest.upsert import upsert_events
 from app.ingest.validation import Checked, Definitions, EventBatch, Known, check_files
 from app.models import Country, DataVersion, Event, Topic, utc_now
+from app.queries.event_index import store_snapshot
 
 # Below this many bytes of input, a second process costs more than it saves.
 SECOND_PROCESS_MIN_BYTES = 1 << 20
@@ -151,10 +152,12 @@ def _stored_definitions(connection: Connection) -> Known:
 
 
 def _finish(connection: Connection, grown: bool) -> None:
-    """After a run that changed something: tidy the search index if it grew, and bump the data version."""
+    """After a run that changed something: tidy the search index if it grew, bump the data version,
+    and store the event index of the new version, so that no worker has to build it."""
     if grown:
         _merge_search_index(connection)
     _bump_data_version(connection)
+    store_snapshot(connection)
 
 
 def _merge_search_index(connection: Connection) -> None:

@@ -6,6 +6,7 @@ from app.models import (
     EraCountry,
     Event,
     EventCountry,
+    EventIndexSnapshot,
     EventLink,
     EventTopic,
     Revision,
@@ -45,3 +46,6 @@ era = Era.__table__
 
 
 era_country = EraCountry.__table__
+
+
+event_index_snapshot = EventIndexSnapshot.__table__
