@@ -242,6 +242,18 @@
   wide.addEventListener("change", openOnWideScreens);
   document.addEventListener("htmx:historyRestore", openOnWideScreens);
 
+  // Back twice in quick succession restores two entries; the server's answer for the first may
+  // arrive after the second's and would show the wrong view: only the latest restore may land.
+  var restoring = null;
+  document.addEventListener("htmx:historyCacheMiss", function (event) {
+    if (restoring) restoring.abort();
+    restoring = event.detail.xhr;
+  });
+  document.addEventListener("htmx:historyCacheHit", function () {
+    if (restoring) restoring.abort();
+    restoring = null;
+  });
+
   function setUp() {
     openOnWideScreens();
     restorePlace();

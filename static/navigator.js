@@ -437,17 +437,6 @@
   window.addEventListener("scroll", onScroll, { passive: true });
   window.addEventListener("resize", onScroll);
   document.addEventListener("htmx:afterSettle", setUp);
-  // Back twice in quick succession restores two entries; the server's answer for the first may
-  // arrive after the second's and would show the wrong view: only the latest restore may land.
-  var restoring = null;
-  document.addEventListener("htmx:historyCacheMiss", function (event) {
-    if (restoring) restoring.abort();
-    restoring = event.detail.xhr;
-  });
-  document.addEventListener("htmx:historyCacheHit", function () {
-    if (restoring) restoring.abort();
-    restoring = null;
-  });
   document.addEventListener("htmx:historyRestore", function () {
     setUp();
     var kept = sessionStorage.getItem(SCROLL + window.location.pathname + window.location.search);

@@ -59,8 +59,8 @@ IMPORTANCE_LEVELS = (1, 2, 3)
 _ID_BITS = 32
 _ID_MASK = (1 << _ID_BITS) - 1
 # What a stored index holds; another number (an index stored by other code) is built afresh instead.
-SNAPSHOT_FORMAT = 1
-_ARRAY_FIELDS = ("keys", "start_days", "places_of_ids", "month_starts", "span_places", "span_last_days")
+SNAPSHOT_FORMAT = 2
+_ARRAY_FIELDS = ("keys", "places_of_ids", "month_starts", "span_places", "span_last_days")
 # A word search tests a view's other matches one by one when they are at most this many, and at most
 # one event in CANDIDATE_SHARE of the data (see `view_matches`). Measured at 1M events: PostgreSQL
 # tests an event in about 8 µs but reads a common word's matches in 450 ms (from the table); SQLite's
@@ -81,7 +81,6 @@ class EventIndex:
     """The events of one data version by place in date order, with a bitmap of places per value."""
 
     keys: np.ndarray  # int64 per place: start day << 32 | id, ascending
-    start_days: np.ndarray  # int64 per place, ascending
     places_of_ids: np.ndarray  # int64 per id: its place, or -1
     first_month: int  # year * 12 + month - 1 of the earliest event
     month_starts: np.ndarray  # the first place of each month from first_month on, and the end
@@ -156,8 +155,8 @@ class EventIndex:
         return reduce(operator.and_, sorted(parts, key=len))
 
     def _dated(self, date_from: date | None, date_to: date | None) -> BitMap:
-        first = np.searchsorted(self.start_days, _day(date_from), "left") if date_from else 0
-        last = np.searchsorted(self.start_days, _day(date_to), "right") if date_to else self.size
+        first = self._places_before(date_from) if date_from else 0
+        last = self._places_before(date_to, including=True) if date_to else self.size
         places = BitMap()
         places.add_range(int(first), int(max(first, last)))
         if date_from:
@@ -216,15 +215,19 @@ class EventIndex:
             if until is not None:
                 first = max(first, self._place(until, "left"))
             if at is not None:
-                last = min(last, int(np.searchsorted(self.start_days, _day(at), "right")))
+                last = min(last, self._places_before(at, including=True))
         else:
             if after is not None:
                 first = max(first, self._place(after, "right"))
             if until is not None:
                 last = min(last, self._place(until, "right"))
             if at is not None:
-                first = max(first, int(np.searchsorted(self.start_days, _day(at), "left")))
+                first = max(first, self._places_before(at))
         return Bounds(first, max(first, last))
+
+    def _places_before(self, day: date, including: bool = False) -> int:
+        """How many events start before a day (`including`: on or before it)."""
+        return int(np.searchsorted(self.keys, (_day(day) + including) << _ID_BITS, "left"))
 
     def _place(self, position: Cursor, side: str) -> int:
         return int(np.searchsorted(self.keys, _day(position.start_date) << _ID_BITS | position.event_id, side))
@@ -264,7 +267,16 @@ def view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:
 
     A word search is intersected with the view's other matches. On PostgreSQL, when those are few,
     only their events are tested for the words: cheaper than reading every event a common word
-    matches. Otherwise the words' matches are read once and kept, for every view that searches them."""
+    matches. Otherwise the words' matches are read once and kept, for every view that searches them.
+    A request asks several times (its total, facets, page, counts either way): its session keeps them."""
+    key = timeline_filter.replace(order="asc")
+    kept = session.info.setdefault("view matches", {})
+    if key not in kept:
+        kept[key] = _view_matches(session, key)
+    return kept[key]
+
+
+def _view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:
     index = event_index(session)
     matches = index.matches(timeline_filter)
     if not timeline_filter.terms:
@@ -312,7 +324,6 @@ def build(session: Session | Connection) -> EventIndex:
     places = np.arange(len(ids))
     return EventIndex(
         keys=start_days << _ID_BITS | ids,
-        start_days=start_days,
         places_of_ids=places_of_ids,
         first_month=first_month,
         month_starts=month_starts,
