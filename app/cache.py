@@ -8,8 +8,9 @@ invalidates a cache, and nothing needs to.
 
 - `event_index`: the event index (app/queries/event_index.py), from which every count, facet, page and
   month count of a view is computed on each request; 2 versions. The ingest that makes a version
-  stores its index in the database; a process loads it once per version (a thread that asks while
-  another loads or builds it waits for that one).
+  stores its index in the database (on PostgreSQL with its common words' events, see
+  app/queries/common_words.py); a process loads it once per version, and before it serves (a
+  thread that asks while another loads or builds it waits for that one).
 - `results`: eras, events per month (which the navigator's steps and the list's month headings
   sum) and the events a word search matches (as the event index's bitmaps), by filter; 2,048
   entries. Values are data, never rendered HTML. A second layer: each is computed in milliseconds.

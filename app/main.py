@@ -2,11 +2,14 @@
 
 import asyncio
 import gc
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from app.caching import ConditionalGetMiddleware, VersionedStaticFiles
 from app.config import PROJECT_DIR, Settings, settings
@@ -19,15 +22,19 @@ from app.middleware import (
     NegotiatedGZipMiddleware,
     SecurityHeadersMiddleware,
 )
-from app.migrations import head_revision
+from app.migrations import current_revision, head_revision
 from app.openapi import install_openapi
+from app.queries.event_index import event_index
 from app.routes import api, cards, embeds, exports, health, pages, relations
+
+log = logging.getLogger("timeline")
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     # A few threads, each with its own connection: more would only contend for the GIL and the pool.
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
+    await anyio.to_thread.run_sync(_load_event_index, app)
     # What start-up allocated lives as long as the process: move it out of the collector's sight,
     # so full collections (the slowest requests otherwise) scan only what requests allocate.
     gc.collect()
@@ -36,6 +43,18 @@ async def lifespan(app: FastAPI):
     app.state.engine.dispose()
     app.state.quick_engine.dispose()
     app.state.quick_reads.shutdown()
+
+
+def _load_event_index(app: FastAPI) -> None:
+    """Load the event index before serving, so that no first request waits for it (at 1M events up
+    to 0.7 s). A database that does not answer, or whose schema is behind the code, is left to the
+    health check and the error pages."""
+    try:
+        if current_revision(app.state.engine) == app.state.schema_head:
+            with Session(app.state.engine) as session:
+                event_index(session)
+    except SQLAlchemyError:
+        log.warning("event index not loaded at start-up: the database is unavailable")
 
 
 def create_app(app_settings: Settings = settings) -> FastAPI:

@@ -15,6 +15,8 @@ from app.db import make_engine
 from app.filters import Cursor, PageRequest, TimelineFilter
 from app.ingest import ingest
 from app.navigator import navigator
+from app.queries import common_words
+from app.queries.event_index import event_index
 from app.queries.window import count_before
 from bench.generate import generate, write
 from tests.conftest import SEEDS
@@ -24,6 +26,9 @@ FILTERS = 200
 COUNTRIES = ["IN", "CN", "US", "PK", "RU", "JP", "BT", "NP"]
 TOPICS = ["border", "diplomacy", "trade", "security", "multilateral", "technology"]
 WORDS = ["talks", "border", "summit", "visas"]
+# On PostgreSQL the event index keeps the events of words in at least this many events
+# (app/queries/common_words.py): most of WORDS here, so that both ways of reading words are compared.
+COMMON_WORD_EVENTS = 100
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +37,9 @@ def generated_engine(backend, tmp_path_factory):
     write(generate(EVENTS, seed=7), folder / "events.yaml")
     url = backend.new_database(folder, "generated", migrated=True)
     engine = make_engine(url)
-    ingest(engine, [SEEDS / "countries.yaml", SEEDS / "topics.yaml", folder / "events.yaml"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common_words, "MIN_EVENTS", COMMON_WORD_EVENTS)
+        ingest(engine, [SEEDS / "countries.yaml", SEEDS / "topics.yaml", folder / "events.yaml"])
     yield engine
     engine.dispose()
     backend.drop(url)
@@ -89,7 +96,7 @@ def where(timeline_filter: TimelineFilter, dialect: str) -> tuple[str, dict]:
             clauses.append("e.id IN (SELECT rowid FROM event_fts WHERE event_fts MATCH :q)")
         else:
             clauses.append("e.search_vector @@ to_tsquery('timeline_english', :q)")
-        params["q"] = timeline_filter.q
+        params["q"] = timeline_filter.q if dialect == "sqlite" else " & ".join(timeline_filter.q.split())
     return " AND ".join(clauses), params
 
 
@@ -210,3 +217,25 @@ def test_the_events_before_a_position_equal_a_plain_count(generated_engine, filt
             assert count_before(session, newest_first, position) == plain_count(
                 session, timeline_filter, after, params
             ), timeline_filter
+
+
+def test_searches_for_common_and_rare_words_together_equal_a_plain_count(generated_engine, filters):
+    # A title's number is a word of one event; "talks" and "border" are common words on PostgreSQL.
+    searches = ["talks border", "talks 1234", "1234", "border talks summit", "nothing"]
+    with Session(generated_engine) as session:
+        for timeline_filter in filters[:40]:
+            for q in searches:
+                searched = timeline_filter.replace(q=q)
+                assert queries.count_events(session, searched) == plain_count(session, searched), searched
+
+
+def test_postgresql_keeps_the_common_words_events_and_sqlite_none(generated_engine):
+    with Session(generated_engine) as session:
+        kept = event_index(session).common_words
+        if session.get_bind().dialect.name == "sqlite":
+            assert kept == {}
+            return
+        assert {"talk", "border"} <= set(kept) and "1234" not in kept
+        for word, ids in kept.items():
+            statement = text("SELECT e.id FROM event e WHERE e.search_vector @@ to_tsquery('simple', :word)")
+            assert set(ids) == set(session.execute(statement, {"word": word}).scalars()), word

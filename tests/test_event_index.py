@@ -5,14 +5,19 @@ import threading
 import time
 
 import numpy as np
-from sqlalchemy import delete, select, update
+import pytest
+from sqlalchemy import delete, select, text, update
 from sqlmodel import Session
 
 from app import cache, queries
 from app.filters import PageRequest, TimelineFilter
+from app.ingest import ingest
 from app.models import DataVersion
+from app.queries import common_words
 from app.queries.event_index import EventIndex, build, event_index
 from app.queries.tables import event_index_snapshot
+from bench.generate import generate, write
+from tests.conftest import SEEDS
 
 data_version = DataVersion.__table__
 
@@ -65,3 +70,24 @@ def test_without_a_stored_index_the_index_is_built_from_the_data(seeded_engine):
         connection.execute(update(data_version).values(version=data_version.c.version + 1))
     with Session(seeded_engine) as session:
         assert queries.count_events(session, TimelineFilter(countries=("IN",))) == expected > 0
+
+
+def test_an_ingest_that_rewrites_and_adds_events_keeps_each_common_words_events_exact(engine, tmp_path, monkeypatch):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL keeps common words (app/queries/common_words.py)")
+    monkeypatch.setattr(common_words, "MIN_EVENTS", 50)
+    events = list(generate(600, seed=3))
+    write(events, tmp_path / "first.yaml")
+    ingest(engine, [SEEDS / "countries.yaml", SEEDS / "topics.yaml", tmp_path / "first.yaml"])
+    # Half the events lose the words of their title, some gain "visas", and new ones come.
+    rewritten = [
+        {**e, "title": f"Renamed event {n}", "summary": "Officials discuss visas."} for n, e in enumerate(events[:300])
+    ]
+    write(rewritten + events[300:] + list(generate(700, seed=4))[600:], tmp_path / "second.yaml")
+    ingest(engine, [tmp_path / "second.yaml"])
+    with Session(engine) as session:
+        kept = event_index(session).common_words
+        assert {"visa", "talk", "renam"} <= set(kept)
+        for word, ids in kept.items():
+            statement = text("SELECT e.id FROM event e WHERE e.search_vector @@ to_tsquery('simple', :word)")
+            assert set(ids) == set(session.execute(statement, {"word": word}).scalars()), word

@@ -7,7 +7,7 @@ import yaml
 from sqlmodel import Session
 
 from app.filters import SearchTerm
-from app.queries.event_index import word_places
+from app.queries.matches import word_places
 from tests.conftest import SEEDS
 
 

@@ -88,7 +88,7 @@ def _ingest(
         if dry_run:
             transaction.rollback()
         elif report.changed:
-            _finish(connection, grown=report.events.created > writer.events_before)
+            _finish(connection, writer.written_ids, grown=report.events.created > writer.events_before)
     report.seconds = time.perf_counter() - started
     _log(report)
     return report
@@ -103,6 +103,7 @@ class _Writer:
     events_before: int
     errors: list[str] = field(default_factory=list)
     links: PendingLinks = field(default_factory=PendingLinks)
+    written_ids: list[int] = field(default_factory=list)
 
     def write(self, parts: Iterable[Checked]) -> None:
         for part in parts:
@@ -126,7 +127,9 @@ class _Writer:
         if not self.errors:
             # Into an empty table every event is new: there is nothing stored to compare with.
             compare = self.events_before > 0
-            upsert_events(self.connection, part.events, self.report.events, self.links, compare=compare)
+            self.written_ids += upsert_events(
+                self.connection, part.events, self.report.events, self.links, compare=compare
+            )
 
 
 def _begin_writing(connection: Connection) -> None:
@@ -151,13 +154,13 @@ def _stored_definitions(connection: Connection) -> Known:
     )
 
 
-def _finish(connection: Connection, grown: bool) -> None:
+def _finish(connection: Connection, written_ids: list[int], grown: bool) -> None:
     """After a run that changed something: tidy the search index if it grew, bump the data version,
     and store the event index of the new version, so that no worker has to build it."""
     if grown:
         _merge_search_index(connection)
     _bump_data_version(connection)
-    store_snapshot(connection)
+    store_snapshot(connection, written_ids)
 
 
 def _merge_search_index(connection: Connection) -> None:

@@ -34,10 +34,11 @@ class _Change(NamedTuple):
 
 def upsert_events(
     connection: Connection, events: list[PreparedEvent], counts: Counts, links: PendingLinks, compare: bool
-) -> None:
-    """Write one chunk of events; `compare=False` when the table was empty, so every event is new."""
+) -> list[int]:
+    """Write one chunk of events, and give the ids of those written (new or changed); `compare=False`
+    when the table was empty, so every event is new."""
     if not events:
-        return
+        return []
     stored = stored_snapshots(connection, [e.slug for e in events]) if compare else {}
     now = timestamp(connection, utc_now())
     new = [prepared for prepared in events if prepared.slug not in stored]
@@ -46,9 +47,10 @@ def upsert_events(
         for prepared in events
         if prepared.slug in stored and (change := _change(prepared, *stored[prepared.slug]))
     ]
-    _insert_new(connection, new, now, links)
+    new_ids = _insert_new(connection, new, now, links)
     _rewrite_changed(connection, changes, now, links)
     counts.add(len(events), created=len(new), updated=len(changes))
+    return new_ids + [change.event_id for change in changes]
 
 
 def _change(prepared: PreparedEvent, event_id: int, old: dict[str, object]) -> _Change | None:
@@ -68,9 +70,11 @@ def _change(prepared: PreparedEvent, event_id: int, old: dict[str, object]) -> _
     return _Change(event_id, prepared, [(name, old[name], new) for name, new in wanted.items() if old[name] != new])
 
 
-def _insert_new(connection: Connection, new: list[PreparedEvent], now: datetime | str, links: PendingLinks) -> None:
+def _insert_new(
+    connection: Connection, new: list[PreparedEvent], now: datetime | str, links: PendingLinks
+) -> list[int]:
     if not new:
-        return
+        return []
     insert_rows(
         connection,
         event,
@@ -82,6 +86,7 @@ def _insert_new(connection: Connection, new: list[PreparedEvent], now: datetime 
     _index_for_search(connection, list(new_ids.values()))
     for e in new:
         links.write_later(new_ids[e.slug], e.links)
+    return list(new_ids.values())
 
 
 def _rewrite_changed(connection: Connection, changes: list[_Change], now: datetime | str, links: PendingLinks) -> None:

@@ -1,11 +1,12 @@
 """The event index: every event's place in date order, and each filter value's events as a bitmap of
 those places, so that a view's total, facet counts, events per month, counts either way of a
 position and pages are set operations on bitmaps instead of a scan of the view's matches. Every
-filtered read goes through `view_matches`: it is where a filter becomes its events.
+filtered read goes through `view_matches` (app/queries/matches.py), which combines them.
 
 Places are the events sorted by (start_date, id), numbered from 0, so a range of dates is a range of
 places and "before this event" is a rank. Each country, each topic and each importance level has the
-bitmap (pyroaring) of its events' places; a word search's bitmap comes from the full-text index.
+bitmap (pyroaring) of its events' places; a word search's bitmap comes from the full-text index,
+or, for PostgreSQL's most common words, from the index itself (app/queries/common_words.py).
 A filter's matches are then the bitmaps combined as its rules say (the README states them, and
 tests/test_counts_match_sql.py holds the index to plain SQL counts of the same rules):
 - countries: all of them, the intersection of their bitmaps;
@@ -28,29 +29,30 @@ that version or it was stored by other code (SNAPSHOT_FORMAT). A build takes thr
 (the events' ids, dates and small fields, each column as one text, from the covering index
 ix_event_places; the link rows of countries and of topics, grouped by key): at 1M events about
 1.3 s on SQLite and 2 s on PostgreSQL, which each ingest now pays once instead of each worker.
-In memory the index takes about 50 MB at 1M events. Word searches' bitmaps are kept like counts
-(`cache.results`).
+In memory the index takes about 50 MB at 1M events (and on PostgreSQL its common words about 10 MB).
+Word searches' bitmaps are kept like counts (`cache.results`).
 """
 
-import array
 import io
 import operator
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import reduce
 from typing import NamedTuple
 
 import numpy as np
 from pyroaring import BitMap
-from sqlalchemy import Connection, String, case, cast, delete, func, insert, select
+from sqlalchemy import Connection, case, delete, func, insert, select
 from sqlmodel import Session
 
 from app import cache
-from app.filters import Cursor, SearchTerm, TimelineFilter
+from app.filters import Cursor, TimelineFilter
 from app.models import DataVersion, Precision
+from app.queries.aggregates import bitmap, bitmap_of_any_order, day_numbers, joined, numbers
+from app.queries.common_words import common_words_after
 from app.queries.tables import event, event_country, event_index_snapshot, event_topic
-from app.queries.text_search import text_match
-from app.queries.versioned import cached, data_version
+from app.queries.versioned import data_version
 from app.queries.views import MonthCount
 
 PRECISIONS = list(Precision)
@@ -61,12 +63,6 @@ _ID_MASK = (1 << _ID_BITS) - 1
 # What a stored index holds; another number (an index stored by other code) is built afresh instead.
 SNAPSHOT_FORMAT = 2
 _ARRAY_FIELDS = ("keys", "places_of_ids", "month_starts", "span_places", "span_last_days")
-# A word search tests a view's other matches one by one when they are at most this many, and at most
-# one event in CANDIDATE_SHARE of the data (see `view_matches`). Measured at 1M events: PostgreSQL
-# tests an event in about 8 µs but reads a common word's matches in 450 ms (from the table); SQLite's
-# FTS5 reads them in 33 ms but tests an event in 40 µs, so it always reads them.
-FEW_CANDIDATES = {"postgresql": 5000}
-CANDIDATE_SHARE = 20
 
 
 class Bounds(NamedTuple):
@@ -90,6 +86,8 @@ class EventIndex:
     countries: dict[str, BitMap]
     topics: dict[str, BitMap]
     importance_at_most: dict[int, BitMap]
+    # Each common word's event ids (not places: an ingest updates them), on PostgreSQL only.
+    common_words: dict[str, BitMap] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -115,7 +113,7 @@ class EventIndex:
             if "format" not in stored or int(stored["format"][0]) != SNAPSHOT_FORMAT:
                 return None
             bitmaps: dict[str, dict[str, BitMap]] = {
-                prefix: {} for prefix in ("countries", "topics", "importance", "kinds")
+                prefix: {} for prefix in ("countries", "topics", "importance", "kinds", "words")
             }
             for name in stored.files:
                 prefix, _, key = name.partition(":")
@@ -128,6 +126,7 @@ class EventIndex:
                 topics=bitmaps["topics"],
                 importance_at_most={int(level): places for level, places in bitmaps["importance"].items()},
                 kinds={_kind_of_name(name): places for name, places in bitmaps["kinds"].items()},
+                common_words=bitmaps["words"],
             )
 
     def _bitmaps(self) -> dict[str, dict[str, BitMap]]:
@@ -136,6 +135,7 @@ class EventIndex:
             "topics": self.topics,
             "importance": {str(level): places for level, places in self.importance_at_most.items()},
             "kinds": {f"{precision.value}:{tone}": places for (precision, tone), places in self.kinds.items()},
+            "words": self.common_words,
         }
 
     def matches(self, timeline_filter: TimelineFilter) -> BitMap:
@@ -162,14 +162,14 @@ class EventIndex:
         if date_from:
             # Spans that started before `from` and are still going on at it (all start before `to`).
             going_on = (self.span_places < first) & (self.span_last_days >= _day(date_from))
-            places |= _bitmap(self.span_places[going_on])
+            places |= bitmap(self.span_places[going_on])
         return places
 
     def ids_of(self, places: BitMap) -> list[int]:
         return (self.keys[np.frombuffer(places.to_array(), dtype=np.uint32)] & _ID_MASK).tolist()
 
     def places_of(self, ids: np.ndarray) -> BitMap:
-        return _bitmap_of_any_order(self.places_of_ids[ids], self.size)
+        return bitmap_of_any_order(self.places_of_ids[ids], self.size)
 
     def month_counts(self, matches: BitMap) -> list[MonthCount]:
         """The matches counted by the month they start in and their date's precision, with their tones.
@@ -190,8 +190,8 @@ class EventIndex:
         for precision, counts in sums.items():
             months_with_events = np.flatnonzero(counts[0])
             events, rated, tones = counts[:, months_with_events].tolist()
-            numbers = (months_with_events + self.first_month).tolist()
-            rows += map(MonthCount._make, zip(numbers, [precision] * len(numbers), events, rated, tones, strict=True))
+            numbered = (months_with_events + self.first_month).tolist()
+            rows += map(MonthCount._make, zip(numbered, [precision] * len(numbered), events, rated, tones, strict=True))
         return rows
 
     def ids_between(self, matches: BitMap, size: int, bounds: "Bounds", descending: bool) -> list[int]:
@@ -253,55 +253,19 @@ def _stored_or_built(session: Session, version: int) -> EventIndex:
     return (EventIndex.from_bytes(data) if data is not None else None) or build(session)
 
 
-def store_snapshot(connection: Connection) -> None:
+def store_snapshot(connection: Connection, written_ids: Sequence[int]) -> None:
     """Build the index of the data as this transaction leaves it, and store it for its version (an
-    ingest's last step, after the version moved on): the one stored index, the older ones gone."""
+    ingest's last step, after the version moved on): the one stored index, the older ones gone.
+    The common words' events are updated from the version before's for the events written."""
     version = connection.execute(select(DataVersion.version)).scalar_one()
-    data = build(connection).to_bytes()
+    statement = select(event_index_snapshot.c.data).where(event_index_snapshot.c.version == version - 1)
+    previous = connection.execute(statement).scalar_one_or_none()
+    previous_words = index.common_words if previous and (index := EventIndex.from_bytes(previous)) else None
+    index = build(connection)
+    words = common_words_after(connection, previous_words, written_ids, index.size)
+    data = replace(index, common_words=words).to_bytes()
     connection.execute(delete(event_index_snapshot))
     connection.execute(insert(event_index_snapshot).values(version=version, data=data))
-
-
-def view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:
-    """The places of a view's events.
-
-    A word search is intersected with the view's other matches. On PostgreSQL, when those are few,
-    only their events are tested for the words: cheaper than reading every event a common word
-    matches. Otherwise the words' matches are read once and kept, for every view that searches them.
-    A request asks several times (its total, facets, page, counts either way): its session keeps them."""
-    key = timeline_filter.replace(order="asc")
-    kept = session.info.setdefault("view matches", {})
-    if key not in kept:
-        kept[key] = _view_matches(session, key)
-    return kept[key]
-
-
-def _view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:
-    index = event_index(session)
-    matches = index.matches(timeline_filter)
-    if not timeline_filter.terms:
-        return matches
-    few = FEW_CANDIDATES.get(session.get_bind().dialect.name, 0)
-    if len(matches) <= few and len(matches) * CANDIDATE_SHARE <= index.size:
-        return index.places_of(_ids_with_words(session, timeline_filter.terms, index.ids_of(matches)))
-    return matches & word_places(session, timeline_filter.terms)
-
-
-def _ids_with_words(session: Session, terms: list[SearchTerm], ids: list[int]) -> np.ndarray:
-    statement = text_match(terms, session.get_bind().dialect.name)
-    statement = statement.where(statement.selected_columns[0].in_(ids))
-    return np.fromiter(session.execute(statement).scalars(), dtype=np.int64)
-
-
-def word_places(session: Session, terms: list[SearchTerm]) -> BitMap:
-    """The places of the events whose text holds every term, from the full-text index (kept like a count)."""
-
-    def compute() -> BitMap:
-        matches = text_match(terms, session.get_bind().dialect.name).subquery()
-        ids = session.execute(select(_joined(matches.c[0], ","))).scalar_one()
-        return event_index(session).places_of(_numbers(ids))
-
-    return cached(session, ("words", tuple(terms)), compute)
 
 
 def build(session: Session | Connection) -> EventIndex:
@@ -309,9 +273,9 @@ def build(session: Session | Connection) -> EventIndex:
     # Three decimal digits: the precision's number, the tone + 2 (9 for none), the importance.
     small = precision * 100 + func.coalesce(event.c.tone + 2, 9) * 10 + event.c.importance
     columns = (event.c.id, ","), (event.c.start_date, ""), (event.c.last_date, ""), (small, ",")
-    ids, start_dates, last_dates, packed = session.execute(select(*(_joined(*column) for column in columns))).one()
-    ids, packed = _numbers(ids), _numbers(packed)
-    start_days, last_days = _day_numbers(start_dates), _day_numbers(last_dates)
+    ids, start_dates, last_dates, packed = session.execute(select(*(joined(*column) for column in columns))).one()
+    ids, packed = numbers(ids), numbers(packed)
+    start_days, last_days = day_numbers(start_dates), day_numbers(last_dates)
     order = np.lexsort((ids, start_days))
     ids, start_days, last_days, packed = ids[order], start_days[order], last_days[order], packed[order]
     places_of_ids = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
@@ -327,12 +291,12 @@ def build(session: Session | Connection) -> EventIndex:
         places_of_ids=places_of_ids,
         first_month=first_month,
         month_starts=month_starts,
-        kinds={_kind(number): _bitmap(places[kind_numbers == number]) for number in np.unique(kind_numbers).tolist()},
+        kinds={_kind(number): bitmap(places[kind_numbers == number]) for number in np.unique(kind_numbers).tolist()},
         span_places=spans,
         span_last_days=last_days[spans],
         countries=_bitmaps_by_key(session, event_country.c.country_code, places_of_ids, len(ids)),
         topics=_bitmaps_by_key(session, event_topic.c.topic_slug, places_of_ids, len(ids)),
-        importance_at_most={level: _bitmap(places[packed % 10 <= level]) for level in IMPORTANCE_LEVELS},
+        importance_at_most={level: bitmap(places[packed % 10 <= level]) for level in IMPORTANCE_LEVELS},
     )
 
 
@@ -341,8 +305,8 @@ def _bitmaps_by_key(
 ) -> dict[str, BitMap]:
     """Each key's events (its link rows' event ids) as a bitmap of places: one row per key."""
     link = key_column.table
-    statement = select(key_column, _joined(link.c.event_id, ",")).group_by(key_column)
-    return {key: _bitmap_of_any_order(places_of_ids[_numbers(ids)], size) for key, ids in session.execute(statement)}
+    statement = select(key_column, joined(link.c.event_id, ",")).group_by(key_column)
+    return {key: bitmap_of_any_order(places_of_ids[numbers(ids)], size) for key, ids in session.execute(statement)}
 
 
 def _kind_of_name(name: str) -> tuple[Precision, int | None]:
@@ -353,41 +317,6 @@ def _kind_of_name(name: str) -> tuple[Precision, int | None]:
 def _kind(number: int) -> tuple[Precision, int | None]:
     """A precision and a tone from their two packed digits (the tone's: tone + 2, or 9 for none)."""
     return PRECISIONS[number // 10], None if number % 10 == 9 else number % 10 - 2
-
-
-def _joined(column, separator: str):
-    """A column's values of every row as one text: a single value to fetch instead of a row per event."""
-    return func.aggregate_strings(cast(column, String), separator)
-
-
-def _numbers(text: str | None) -> np.ndarray:
-    """Comma-separated integers, parsed in C."""
-    if not text:
-        return np.zeros(0, dtype=np.int64)
-    return np.fromstring(text, dtype=np.int64, sep=",")
-
-
-def _day_numbers(text: str | None) -> np.ndarray:
-    """ISO dates written one after another (each exactly ten characters), as days since 1970-01-01."""
-    if not text:
-        return np.zeros(0, dtype=np.int64)
-    return np.frombuffer(text.encode("ascii"), dtype="S10").astype("datetime64[D]").astype(np.int64)
-
-
-def _bitmap(places: np.ndarray) -> BitMap:
-    """Places in ascending order as a bitmap."""
-    # Through array.array: pyroaring reads its buffer at once, a numpy array element by element.
-    return BitMap(array.array("I", places.astype(np.uint32).tobytes()))
-
-
-def _bitmap_of_any_order(places: np.ndarray, size: int) -> BitMap:
-    """Places in any order as a bitmap: marked in an array of every place and read back in order,
-    which costs less than sorting them once they are more than a few in a hundred."""
-    if len(places) * 64 < size:
-        return _bitmap(np.sort(places))
-    marked = np.zeros(size, dtype=bool)
-    marked[places] = True
-    return _bitmap(np.flatnonzero(marked))
 
 
 def _day(value: date) -> int:

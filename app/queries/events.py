@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from app.filters import Cursor, PageRequest, TimelineFilter
 from app.models import SLUG_PATTERN, CountryRole
-from app.queries.event_index import event_index, view_matches
+from app.queries.event_index import event_index
+from app.queries.matches import view_matches
 from app.queries.stats import Stats, stats
 from app.queries.tables import event, event_country, event_link, event_topic, revision, source, statement
 from app.queries.views import (

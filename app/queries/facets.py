@@ -7,7 +7,8 @@ from sqlmodel import Session
 
 from app import sourcing
 from app.filters import TimelineFilter
-from app.queries.event_index import event_index, view_matches
+from app.queries.event_index import event_index
+from app.queries.matches import view_matches
 from app.queries.stats import stats
 from app.queries.tables import event, event_topic, source, topic
 from app.queries.views import DatasetStats, Facet

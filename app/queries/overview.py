@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from app.filters import TimelineFilter
 from app.models import Precision
-from app.queries.event_index import event_index, view_matches
+from app.queries.event_index import event_index
+from app.queries.matches import view_matches
 from app.queries.tables import event
 from app.queries.versioned import cached
 from app.queries.views import MonthCount, Period

@@ -1,7 +1,8 @@
 """Word search: the events whose text holds a search's terms, from the database's full-text index.
 
 The event index (app/queries/event_index.py) turns the matches into a bitmap and combines them with
-the view's other conditions."""
+the view's other conditions; on PostgreSQL the most common words' events are kept with it
+(app/queries/common_words.py)."""
 
 from sqlalchemy import Select, bindparam, column, func, literal_column, select, table
 
@@ -26,6 +27,15 @@ def text_match(terms: list[SearchTerm], dialect: str) -> Select:
         fts = table("event_fts", column("rowid"))
         match = literal_column("event_fts").op("MATCH")(bindparam("fts_query", expression))
         return select(fts.c.rowid).where(match)
-    expression = " & ".join(" <-> ".join(term.text.lower().split()) + (":*" if term.prefix else "") for term in terms)
-    match = literal_column("search_vector").op("@@")(func.to_tsquery(SEARCH_CONFIGURATION, expression))
+    match = literal_column("search_vector").op("@@")(term_query(" & ".join(map(tsquery_expression, terms))))
     return select(event.c.id).where(match)
+
+
+def term_query(expression: str):
+    """PostgreSQL's query of a tsquery expression, its words stemmed as search_vector's are."""
+    return func.to_tsquery(SEARCH_CONFIGURATION, expression)
+
+
+def tsquery_expression(term: SearchTerm) -> str:
+    """A term as a tsquery expression: a phrase's words one after another, a prefix marked."""
+    return " <-> ".join(term.text.lower().split()) + (":*" if term.prefix else "")

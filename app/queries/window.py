@@ -7,8 +7,9 @@ from sqlmodel import Session
 
 from app.filters import MAX_PAGE_SIZE, Cursor, TimelineFilter
 from app.list_position import ListRequest
-from app.queries.event_index import event_index, view_matches
+from app.queries.event_index import event_index
 from app.queries.events import count_events, read_events
+from app.queries.matches import view_matches
 from app.queries.overview import month_counts
 from app.queries.views import EventView
 
