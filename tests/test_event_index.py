@@ -6,12 +6,15 @@ import time
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, text, update
 from sqlmodel import Session
 
 from app import cache, queries
+from app.config import Settings
 from app.filters import PageRequest, TimelineFilter
 from app.ingest import ingest
+from app.main import create_app
 from app.models import DataVersion
 from app.queries import common_words
 from app.queries.event_index import EventIndex, build, event_index
@@ -70,6 +73,22 @@ def test_without_a_stored_index_the_index_is_built_from_the_data(seeded_engine):
         connection.execute(update(data_version).values(version=data_version.c.version + 1))
     with Session(seeded_engine) as session:
         assert queries.count_events(session, TimelineFilter(countries=("IN",))) == expected > 0
+
+
+def test_a_server_loads_the_event_index_before_it_serves_its_first_request(seeded_engine, database_url):
+    with Session(seeded_engine) as session:
+        events = session.execute(text("SELECT COUNT(*) FROM event")).scalar_one()
+    cache.event_index.entries.clear()
+    with TestClient(create_app(Settings(database_url=database_url))):
+        loaded = list(cache.event_index.entries.values())
+    assert len(loaded) == 1 and loaded[0].size == events > 0
+
+
+def test_a_server_on_a_database_not_yet_migrated_starts_without_the_event_index(database_url):
+    cache.event_index.entries.clear()
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        assert client.get("/healthz").status_code == 503
+    assert len(cache.event_index.entries) == 0
 
 
 def test_an_ingest_that_rewrites_and_adds_events_keeps_each_common_words_events_exact(engine, tmp_path, monkeypatch):
