@@ -9,6 +9,8 @@ from functools import lru_cache
 from app.models import Precision
 
 # ASCII digits only: \d would read other scripts' digits as a year.
+# Looked up once: calendar.month_name formats a date at every lookup.
+MONTH_NAMES = tuple(calendar.month_name)
 _PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
@@ -56,7 +58,7 @@ def format_date(value: date, precision: Precision, *, with_year: bool = True, wi
     if precision is Precision.day:
         parts.append(str(value.day))
     if precision is not Precision.year and with_month:
-        parts.append(calendar.month_name[value.month])
+        parts.append(MONTH_NAMES[value.month])
     if with_year:
         parts.append(str(value.year))
     return " ".join(parts)
@@ -77,7 +79,7 @@ def format_span(
         if precision is end_precision is Precision.day and start.month == end.month:
             return f"{start.day}–{end_text}"
         if precision is end_precision is Precision.month:
-            return f"{calendar.month_name[start.month]}–{end_text}"
+            return f"{MONTH_NAMES[start.month]}–{end_text}"
         return f"{format_date(start, precision, with_year=False)} – {end_text}"
     return f"{format_date(start, precision)} – {end_text}"
 

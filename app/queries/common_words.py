@@ -12,7 +12,9 @@ in at least MIN_EVENTS events, as stems (search_vector's lexemes). The rule that
 exact: an ingest knows the events it wrote; from the bitmaps stored for the version just before,
 those events are taken out, then put back in the bitmaps of the words their text now holds. A word
 new to the list, or any ingest after another version than the one just before, reads the word's
-events whole (one scan of the table for all such words: about 10 s at 1M events, once).
+events whole (one scan of the table for all such words: about 10 s at 1M events, once). A
+migration that changes search_vector (its text or its configuration) must bump the data version,
+so that the next ingest reads every word whole and workers stop using the stored bitmaps.
 """
 
 import array

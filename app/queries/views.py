@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
+from sqlmodel import Field
+
 from app.dates import partial_iso
 from app.filters import Cursor
 from app.models import EventBase, EventLinkBase, Precision, SourceBase, StatementBase
@@ -32,14 +34,15 @@ class EventView(EventBase):
     id: int
     created_at: datetime
     updated_at: datetime
-    countries: list[tuple[str, str]] = []  # (code, name) of the parties
-    concerns: list[tuple[str, str]] = []  # countries it bears on, not a party
-    topics: list[tuple[str, str]] = []  # (slug, name)
-    sources: list[SourceView] = []
+    # Lists from a factory: a plain `[]` default is deep-copied for every event (a tenth of a page's time).
+    countries: list[tuple[str, str]] = Field(default_factory=list)  # (code, name) of the parties
+    concerns: list[tuple[str, str]] = Field(default_factory=list)  # countries it bears on, not a party
+    topics: list[tuple[str, str]] = Field(default_factory=list)  # (slug, name)
+    sources: list[SourceView] = Field(default_factory=list)
     # Filled only where asked for (`details=True`): the event page, the API and the exports.
-    links: list[LinkView] = []  # declared on this event
-    linked_from: list[LinkView] = []  # declared on others, to this one
-    statements: list[StatementView] = []
+    links: list[LinkView] = Field(default_factory=list)  # declared on this event
+    linked_from: list[LinkView] = Field(default_factory=list)  # declared on others, to this one
+    statements: list[StatementView] = Field(default_factory=list)
     revision_count: int = 0
     last_revised: datetime | None = None
 
