@@ -8,9 +8,9 @@ from functools import lru_cache
 
 from app.models import Precision
 
-# ASCII digits only: \d would read other scripts' digits as a year.
 # Looked up once: calendar.month_name formats a date at every lookup.
 MONTH_NAMES = tuple(calendar.month_name)
+# ASCII digits only: \d would read other scripts' digits as a year.
 _PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 

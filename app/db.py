@@ -27,7 +27,11 @@ def make_engine(database_url: str, pool_size: int = 10, query_seconds: float | N
         if query_seconds:
             _limit_sqlite_queries(engine, query_seconds)
         return engine
-    connect_args = {"options": f"-c statement_timeout={round(query_seconds * 1000)}"} if query_seconds else {}
+    # A server that cannot reach its database says so in seconds (start-up, the health check), not
+    # after the system's TCP timeout of about two minutes.
+    connect_args: dict = {"connect_timeout": 10}
+    if query_seconds:
+        connect_args["options"] = f"-c statement_timeout={round(query_seconds * 1000)}"
     return create_engine(
         database_url,
         pool_pre_ping=True,

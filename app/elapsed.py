@@ -1,10 +1,10 @@
 """Elapsed time in the list: month headings in dense years, and a mark where a long time passes
 between two events shown one after the other (templates/_page_of_events.html writes them)."""
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.dates import MONTH_NAMES
 from app.models import Precision
 from app.queries import EventView
 
@@ -43,7 +43,7 @@ def gap_words(before: date, after: date) -> str | None:
 
 
 def month_key(day: date) -> tuple[str, str]:
-    return f"month-{day.year:04d}-{day.month:02d}", f"{calendar.month_name[day.month]} {day.year}"
+    return f"month-{day.year:04d}-{day.month:02d}", f"{MONTH_NAMES[day.month]} {day.year}"
 
 
 def elapsed_marks(

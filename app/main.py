@@ -53,8 +53,8 @@ def _load_event_index(app: FastAPI) -> None:
         if current_revision(app.state.engine) == app.state.schema_head:
             with Session(app.state.engine) as session:
                 event_index(session)
-    except SQLAlchemyError:
-        log.warning("event index not loaded at start-up: the database is unavailable")
+    except SQLAlchemyError as error:
+        log.warning("event index not loaded at start-up (%s): requests will load it", type(error).__name__)
 
 
 def create_app(app_settings: Settings = settings) -> FastAPI:

@@ -221,7 +221,8 @@ def test_the_events_before_a_position_equal_a_plain_count(generated_engine, filt
 
 def test_searches_for_common_and_rare_words_together_equal_a_plain_count(generated_engine, filters):
     # A title's number is a word of one event; "talks" and "border" are common words on PostgreSQL.
-    searches = ["talks border", "talks 1234", "1234", "border talks summit", "nothing"]
+    # "²" is a word to the search box but none to PostgreSQL, which drops it from a search with others.
+    searches = ["talks border", "talks 1234", "1234", "border talks summit", "nothing", "talks ²"]
     with Session(generated_engine) as session:
         for timeline_filter in filters[:40]:
             for q in searches:
@@ -237,5 +238,5 @@ def test_postgresql_keeps_the_common_words_events_and_sqlite_none(generated_engi
             return
         assert {"talk", "border"} <= set(kept) and "1234" not in kept
         for word, ids in kept.items():
-            statement = text("SELECT e.id FROM event e WHERE e.search_vector @@ to_tsquery('simple', :word)")
+            statement = text("SELECT e.id FROM event e WHERE :word = ANY(tsvector_to_array(e.search_vector))")
             assert set(ids) == set(session.execute(statement, {"word": word}).scalars()), word

@@ -91,22 +91,39 @@ def test_a_server_on_a_database_not_yet_migrated_starts_without_the_event_index(
     assert len(cache.event_index.entries) == 0
 
 
-def test_an_ingest_that_rewrites_and_adds_events_keeps_each_common_words_events_exact(engine, tmp_path, monkeypatch):
+def test_an_ingest_updates_the_common_words_it_kept_from_the_events_it_wrote_and_keeps_them_exact(
+    engine, tmp_path, monkeypatch
+):
     if engine.dialect.name != "postgresql":
         pytest.skip("only PostgreSQL keeps common words (app/queries/common_words.py)")
     monkeypatch.setattr(common_words, "MIN_EVENTS", 50)
+    reads = []
+    read_words = common_words._events_of_words
+    monkeypatch.setattr(
+        common_words,
+        "_events_of_words",
+        lambda connection, words, written_ids=None: (
+            reads.append((set(words), written_ids is None)) or read_words(connection, words, written_ids)
+        ),
+    )
     events = list(generate(600, seed=3))
     write(events, tmp_path / "first.yaml")
     ingest(engine, [SEEDS / "countries.yaml", SEEDS / "topics.yaml", tmp_path / "first.yaml"])
-    # Half the events lose the words of their title, some gain "visas", and new ones come.
-    rewritten = [
-        {**e, "title": f"Renamed event {n}", "summary": "Officials discuss visas."} for n, e in enumerate(events[:300])
-    ]
-    write(rewritten + events[300:] + list(generate(700, seed=4))[600:], tmp_path / "second.yaml")
+    with Session(engine) as session:
+        kept_first = set(event_index(session).common_words)
+    # Most events lose the words of their title and summary, and gain "visas"; new ones come.
+    renamed = {"title": "Renamed event", "summary": "Officials discuss visas."}
+    rewritten = [{**e, **renamed, "title": f"Renamed event {n}"} for n, e in enumerate(events[:560])]
+    added = [{**e, **renamed, "title": f"Added event {n}"} for n, e in enumerate(list(generate(700, seed=4))[600:])]
+    write(rewritten + events[560:] + added, tmp_path / "second.yaml")
+    reads.clear()
     ingest(engine, [tmp_path / "second.yaml"])
     with Session(engine) as session:
         kept = event_index(session).common_words
-        assert {"visa", "talk", "renam"} <= set(kept)
+        assert {"visa", "renam"} <= set(kept) and kept_first - set(kept)
         for word, ids in kept.items():
-            statement = text("SELECT e.id FROM event e WHERE e.search_vector @@ to_tsquery('simple', :word)")
+            statement = text("SELECT e.id FROM event e WHERE :word = ANY(tsvector_to_array(e.search_vector))")
             assert set(ids) == set(session.execute(statement, {"word": word}).scalars()), word
+    # The words kept before were read only for the events written; only new ones were read whole.
+    assert [(words, whole) for words, whole in reads if not whole] == [(kept_first, False)]
+    assert all(not words & kept_first for words, whole in reads if whole)

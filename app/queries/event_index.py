@@ -15,7 +15,7 @@ tests/test_counts_match_sql.py holds the index to plain SQL counts of the same r
   the places from the first event starting that day on, plus the spans that start before and end after;
 - `to`: the events that start on or before it, the places up to the last starting that day;
 - importance: the union of its levels up to the one asked for;
-- words: the places of the events the full-text index matches.
+- words: the places of the events the full-text index matches (app/queries/matches.py).
 
 A page is a slice of the matches between two places (`bounds`, `ids_between`), read from the
 database by id; a count before a position is a rank.
@@ -29,12 +29,12 @@ that version or it was stored by other code (SNAPSHOT_FORMAT). A build takes thr
 (the events' ids, dates and small fields, each column as one text, from the covering index
 ix_event_places; the link rows of countries and of topics, grouped by key): at 1M events about
 1.3 s on SQLite and 2 s on PostgreSQL, which each ingest now pays once instead of each worker.
-In memory the index takes about 50 MB at 1M events (and on PostgreSQL its common words about 10 MB).
-Word searches' bitmaps are kept like counts (`cache.results`).
+In memory the index takes about 50 MB at 1M events (and on PostgreSQL its common words 5 MB).
 """
 
 import io
 import operator
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -61,7 +61,7 @@ IMPORTANCE_LEVELS = (1, 2, 3)
 _ID_BITS = 32
 _ID_MASK = (1 << _ID_BITS) - 1
 # What a stored index holds; another number (an index stored by other code) is built afresh instead.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 _ARRAY_FIELDS = ("keys", "places_of_ids", "month_starts", "span_places", "span_last_days")
 
 
@@ -109,7 +109,11 @@ class EventIndex:
     @classmethod
     def from_bytes(cls, data: bytes) -> "EventIndex | None":
         """The index `to_bytes` stored, or None if another version of this code stored it."""
-        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+        try:
+            stored = np.load(io.BytesIO(data), allow_pickle=False)
+        except (ValueError, OSError, zipfile.BadZipFile):
+            return None  # not an index this code can read: it is built afresh
+        with stored:
             if "format" not in stored or int(stored["format"][0]) != SNAPSHOT_FORMAT:
                 return None
             bitmaps: dict[str, dict[str, BitMap]] = {
@@ -117,7 +121,7 @@ class EventIndex:
             }
             for name in stored.files:
                 prefix, _, key = name.partition(":")
-                if key:
+                if key and prefix in bitmaps:
                     bitmaps[prefix][key] = BitMap.deserialize(stored[name].tobytes())
             return cls(
                 **{name: stored[name] for name in _ARRAY_FIELDS},
@@ -253,17 +257,24 @@ def _stored_or_built(session: Session, version: int) -> EventIndex:
     return (EventIndex.from_bytes(data) if data is not None else None) or build(session)
 
 
+def _stored_common_words(connection: Connection, version: int) -> dict[str, BitMap] | None:
+    """The common words stored with the index of this version, or None if that is not the one stored."""
+    statement = select(event_index_snapshot.c.data).where(event_index_snapshot.c.version == version)
+    data = connection.execute(statement).scalar_one_or_none()
+    previous = EventIndex.from_bytes(data) if data is not None else None
+    return previous.common_words if previous is not None else None
+
+
 def store_snapshot(connection: Connection, written_ids: Sequence[int]) -> None:
     """Build the index of the data as this transaction leaves it, and store it for its version (an
     ingest's last step, after the version moved on): the one stored index, the older ones gone.
     The common words' events are updated from the version before's for the events written."""
     version = connection.execute(select(DataVersion.version)).scalar_one()
-    statement = select(event_index_snapshot.c.data).where(event_index_snapshot.c.version == version - 1)
-    previous = connection.execute(statement).scalar_one_or_none()
-    previous_words = index.common_words if previous and (index := EventIndex.from_bytes(previous)) else None
     index = build(connection)
-    words = common_words_after(connection, previous_words, written_ids, index.size)
-    data = replace(index, common_words=words).to_bytes()
+    if connection.dialect.name == "postgresql":
+        words = common_words_after(connection, _stored_common_words(connection, version - 1), written_ids, index.size)
+        index = replace(index, common_words=words)
+    data = index.to_bytes()
     connection.execute(delete(event_index_snapshot))
     connection.execute(insert(event_index_snapshot).values(version=version, data=data))
 

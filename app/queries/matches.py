@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.filters import SearchTerm, TimelineFilter
-from app.queries.aggregates import bitmap, joined, numbers
+from app.queries.aggregates import joined, numbers
 from app.queries.common_words import stems
 from app.queries.event_index import event_index
 from app.queries.text_search import text_match
@@ -30,8 +30,9 @@ CANDIDATE_SHARE = 20
 def view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:
     """The places of a view's events.
 
-    A word search is intersected with the view's other matches. On PostgreSQL, when those are few,
-    only their events are tested for the words: cheaper than reading every event a common word
+    A word search is intersected with the view's other matches. On PostgreSQL, when every term is
+    one of the common words the index keeps, their bitmaps are; else, when the other matches are
+    few, only their events are tested for the words: cheaper than reading every event a common word
     matches. Otherwise the words' matches are read once and kept, for every view that searches them.
     A request asks several times (its total, facets, page, counts either way): its session keeps them."""
     key = timeline_filter.replace(order="asc")
@@ -60,21 +61,18 @@ def _ids_with_words(session: Session, terms: list[SearchTerm], ids: list[int]) -
 
 
 def word_places(session: Session, terms: list[SearchTerm]) -> BitMap:
-    """The places of the events whose text holds every term (kept like a count): a common word's
-    from the index, the other terms' from the full-text index."""
+    """The places of the events whose text holds every term (kept like a count): from the index when
+    every term is a common word, else from the full-text index."""
 
     def compute() -> BitMap:
         index = event_index(session)
         term_stems = _stems(session, terms)
-        common = [index.common_words[stem] for stem in term_stems if stem in index.common_words]
-        others = [term for term, stem in zip(terms, term_stems, strict=True) if stem not in index.common_words]
-        ids = _ids_of_words(session, others) if others else None
-        if common:
-            ids_of_common = reduce(operator.and_, common)
-            if ids is not None:
-                ids_of_common = ids_of_common & bitmap(np.sort(ids))
-            ids = np.frombuffer(ids_of_common.to_array(), dtype=np.uint32).astype(np.int64)
-        return index.places_of(ids)
+        if all(stem in index.common_words for stem in term_stems):
+            kept = reduce(operator.and_, [index.common_words[stem] for stem in term_stems])
+            return index.places_of(np.frombuffer(kept.to_array(), dtype=np.uint32).astype(np.int64))
+        # All the terms in one query, as PostgreSQL reads them together: a term of no word is dropped
+        # from a search with others, but matches nothing alone.
+        return index.places_of(_ids_of_words(session, terms))
 
     return cached(session, ("words", tuple(terms)), compute)
 

@@ -1,8 +1,8 @@
 """Word search: the events whose text holds a search's terms, from the database's full-text index.
 
-The event index (app/queries/event_index.py) turns the matches into a bitmap and combines them with
-the view's other conditions; on PostgreSQL the most common words' events are kept with it
-(app/queries/common_words.py)."""
+`view_matches` (app/queries/matches.py) turns the matches into a bitmap of the event index's places
+and intersects it with the view's other conditions; on PostgreSQL the most common words' events are
+kept with the index instead (app/queries/common_words.py)."""
 
 from sqlalchemy import Select, bindparam, column, func, literal_column, select, table
 
