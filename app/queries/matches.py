@@ -48,37 +48,41 @@ def _view_matches(session: Session, timeline_filter: TimelineFilter) -> BitMap:
     if not timeline_filter.terms:
         return matches
     few = FEW_CANDIDATES.get(session.get_bind().dialect.name, 0)
-    common = all(stem in index.common_words for stem in _stems(session, timeline_filter.terms))
-    if not common and len(matches) <= few and len(matches) * CANDIDATE_SHARE <= index.size:
-        return index.places_of(_ids_with_words(session, timeline_filter.terms, index.ids_of(matches)))
+    kept = _kept_ids(session, timeline_filter.terms)
+    if kept is None and len(matches) <= few and len(matches) * CANDIDATE_SHARE <= index.size:
+        return index.places_of(_ids_of_words(session, timeline_filter.terms, among=index.ids_of(matches)))
     return matches & word_places(session, timeline_filter.terms)
-
-
-def _ids_with_words(session: Session, terms: list[SearchTerm], ids: list[int]) -> np.ndarray:
-    statement = text_match(terms, session.get_bind().dialect.name)
-    statement = statement.where(statement.selected_columns[0].in_(ids))
-    return np.fromiter(session.execute(statement).scalars(), dtype=np.int64)
 
 
 def word_places(session: Session, terms: list[SearchTerm]) -> BitMap:
     """The places of the events whose text holds every term (kept like a count): from the index when
-    every term is a common word, else from the full-text index."""
+    every term is a common word, else from the full-text index, all the terms in one query as
+    PostgreSQL reads them together (a term of no word is dropped from a search with others, but
+    matches nothing alone)."""
 
     def compute() -> BitMap:
-        index = event_index(session)
-        term_stems = _stems(session, terms)
-        if all(stem in index.common_words for stem in term_stems):
-            kept = reduce(operator.and_, [index.common_words[stem] for stem in term_stems])
-            return index.places_of(np.frombuffer(kept.to_array(), dtype=np.uint32).astype(np.int64))
-        # All the terms in one query, as PostgreSQL reads them together: a term of no word is dropped
-        # from a search with others, but matches nothing alone.
-        return index.places_of(_ids_of_words(session, terms))
+        kept = _kept_ids(session, terms)
+        ids = _ids_of_words(session, terms) if kept is None else np.frombuffer(kept.to_array(), dtype=np.uint32)
+        return event_index(session).places_of(ids.astype(np.int64, copy=False))
 
     return cached(session, ("words", tuple(terms)), compute)
 
 
-def _ids_of_words(session: Session, terms: list[SearchTerm]) -> np.ndarray:
-    matches = text_match(terms, session.get_bind().dialect.name).subquery()
+def _kept_ids(session: Session, terms: list[SearchTerm]) -> BitMap | None:
+    """The ids of the events holding every term, when each is a common word the index keeps; else None."""
+    common_words = event_index(session).common_words
+    term_stems = _stems(session, terms)
+    if not all(stem in common_words for stem in term_stems):
+        return None
+    return reduce(operator.and_, [common_words[stem] for stem in term_stems])
+
+
+def _ids_of_words(session: Session, terms: list[SearchTerm], among: list[int] | None = None) -> np.ndarray:
+    """The ids of the events whose text holds every term (of those `among`, if given)."""
+    statement = text_match(terms, session.get_bind().dialect.name)
+    if among is not None:
+        statement = statement.where(statement.selected_columns[0].in_(among))
+    matches = statement.subquery()
     return numbers(session.execute(select(joined(matches.c[0], ","))).scalar_one())
 
 
